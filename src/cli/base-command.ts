@@ -1,0 +1,117 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, Flags } from '@oclif/core';
+import { isVouchError, messageOf, VouchError } from '../errors.js';
+import type { Evidence } from '../evidence/index.js';
+import type { RunContext } from '../context.js';
+import { evaluatePolicies } from '../policy/index.js';
+import { renderReport, REPORT_FORMATS } from '../report/index.js';
+import type { Report, ReportFormat } from '../report/index.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { loadPolicies } from './policies.js';
+import { stderrLogger } from './logger.js';
+
+/** Flags shared by every command that produces a report. */
+export const reportFlags = {
+  format: Flags.string({
+    char: 'f',
+    summary: 'Output format of the report.',
+    options: [...REPORT_FORMATS],
+    default: 'text',
+  }),
+  json: Flags.boolean({ summary: 'Same as --format json: stdout carries exactly one JSON document.' }),
+  output: Flags.string({ char: 'o', summary: 'Write the report to this file; a one-line verdict goes to stderr.' }),
+  'effective-time': Flags.string({
+    summary: 'Evaluate as of this ISO-8601 time (certificate validity, waiver expiry) instead of now.',
+  }),
+  verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
+};
+
+/** Flags shared by the verify commands (image, apk, artifact). */
+export const verifyFlags = {
+  ...reportFlags,
+  policy: Flags.string({
+    char: 'p',
+    summary: 'Policy to evaluate (repeatable; all must pass): a built-in name or a YAML file.',
+    description: 'A bare name means policies/<name>.yaml (default, signature, provenance, sbom, strict).',
+    multiple: true,
+  }),
+};
+
+export interface ReportFlagValues {
+  readonly format: string;
+  readonly json: boolean;
+  readonly output?: string | undefined;
+  readonly 'effective-time'?: string | undefined;
+  readonly verbose: boolean;
+}
+
+/**
+ * Base of every vouch command: turns flags into a RunContext, writes reports, and is the only
+ * place that maps outcomes to exit codes (0 pass, 1 fail, 2 usage, 3 could not check).
+ */
+export abstract class VouchCommand extends Command {
+  private jsonMode = false;
+
+  /** Builds the run context: effective time from the flag (else the clock), logger on stderr. */
+  protected contextFrom(flags: ReportFlagValues): RunContext {
+    this.jsonMode = flags.json || flags.format === 'json';
+    return { now: parseEffectiveTime(flags['effective-time']), log: stderrLogger(flags.verbose) };
+  }
+
+  protected formatOf(flags: ReportFlagValues): ReportFormat {
+    return (flags.json ? 'json' : flags.format) as ReportFormat;
+  }
+
+  /** Loads the policies, evaluates them over the evidence, writes the report, sets the exit code. */
+  protected async judge(evidence: Evidence, policySpecs: readonly string[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
+    const policies = await loadPolicies(policySpecs);
+    const report = evaluatePolicies(policies, evidence, ctx.now);
+    await this.emit(report, flags);
+    process.exitCode = report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
+    return report;
+  }
+
+  /** Writes a report to stdout, or to --output with a one-line verdict on stderr. */
+  protected async emit(report: Report, flags: ReportFlagValues): Promise<void> {
+    const format = this.formatOf(flags);
+    const toFile = flags.output !== undefined;
+    const color = !toFile && format === 'text' && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+    const text = renderReport(report, format, { color });
+    if (toFile) {
+      await writeFile(flags.output as string, text);
+      process.stderr.write(`vouch: verdict ${report.verdict} for ${report.subject.reference} (${report.subject.digest}); report written to ${flags.output}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+  }
+
+  /**
+   * Errors end here. Parse errors keep oclif's message and exit 2; a VouchError prints its code,
+   * message and hints (and, in JSON mode, one JSON error document on stdout) and exits 2 or 3.
+   * Nothing unexpected ever exits 0 or 1: an unknown error could not check, exit 3.
+   */
+  override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
+    if (!isVouchError(err) && err.oclif?.exit !== undefined) return super.catch(err);
+    const error = isVouchError(err)
+      ? err
+      : new VouchError({ code: 'INTERNAL', message: `internal error: ${messageOf(err)}`, cause: err, hints: ['please report this as a bug'] });
+    const code = exitCodeFor(error);
+    process.stderr.write(`vouch: ${code === EXIT.USAGE ? 'usage error' : 'could not check'}: ${error.message} [${error.code}]\n`);
+    for (const hint of error.hints) process.stderr.write(`  hint: ${hint}\n`);
+    if (process.env['VOUCH_DEBUG'] && error.cause instanceof Error) process.stderr.write(`${error.cause.stack ?? ''}\n`);
+    if (this.jsonMode || this.argv.includes('--json') || /(^|\s)(--format[ =]|-f ?)json\b/.test(this.argv.join(' '))) {
+      const body = { error: { code: error.code, message: error.message, details: error.details ?? {}, hints: error.hints }, exitCode: code };
+      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    }
+    process.exitCode = code;
+  }
+}
+
+function parseEffectiveTime(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
+    throw new VouchError({ code: 'USAGE', message: `--effective-time must be an ISO-8601 time, got ${JSON.stringify(value)}` });
+  }
+  return new Date(t);
+}

@@ -1,0 +1,39 @@
+import { Flags } from '@oclif/core';
+
+/** cosign's flag names, so that users switch without relearning. */
+export const sigstoreFlags = {
+  key: Flags.string({ summary: 'PEM public key that must have made the signature (instead of a keyless identity).' }),
+  'certificate-identity': Flags.string({
+    summary: 'Exact identity (certificate SAN: URI or email) that must have signed.',
+    exclusive: ['certificate-identity-regexp'],
+  }),
+  'certificate-identity-regexp': Flags.string({
+    summary: 'Regular expression the whole identity must match (anchored: ^…$ is implied).',
+  }),
+  'certificate-oidc-issuer': Flags.string({
+    summary: 'Exact OIDC issuer of the signing certificate.',
+    exclusive: ['certificate-oidc-issuer-regexp'],
+  }),
+  'certificate-oidc-issuer-regexp': Flags.string({
+    summary: 'Regular expression the whole OIDC issuer must match (anchored).',
+  }),
+  'trusted-root': Flags.string({
+    summary: 'Sigstore trusted_root.json to trust instead of the embedded public-good root.',
+  }),
+  'rekor-url': Flags.string({
+    summary: 'Look up transparency-log entries online for signatures that carry no log proof (off by default).',
+  }),
+  'insecure-ignore-tlog': Flags.boolean({
+    summary: 'Accept signatures without transparency-log proof (INSECURE; the report says so).',
+  }),
+};
+
+/** slsa-verifier's flag names. */
+export const provenanceFlags = {
+  'source-uri': Flags.string({ summary: 'Source repository the provenance must name, e.g. github.com/org/repo.' }),
+  'source-branch': Flags.string({ summary: 'Branch the artifact must have been built from.', exclusive: ['source-tag', 'source-versioned-tag'] }),
+  'source-tag': Flags.string({ summary: 'Tag the artifact must have been built from.', exclusive: ['source-versioned-tag'] }),
+  'source-versioned-tag': Flags.string({ summary: 'Semver tag prefix (v14 accepts v14.2 and v14.2.1, not v15).' }),
+  'builder-id': Flags.string({ summary: 'Builder that must have built it: uri[@ref] (without @ref any ref matches).' }),
+  'build-workflow-input': Flags.string({ summary: 'Workflow input the build must have had: key=value (repeatable).', multiple: true }),
+};

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { EXIT } from '../cli/exit-codes.js';
+import { jsonOf, PROJECT_ROOT, runCli } from '../testing/cli.js';
+
+describe('vouch CLI (spawned as users run it)', () => {
+  test('--help lists every command', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.code, 0);
+    for (const cmd of ['apk', 'artifact', 'image', 'policy']) assert.match(r.stdout, new RegExp(`\\b${cmd}\\b`));
+  });
+
+  for (const cmd of [['apk'], ['artifact'], ['image'], ['policy', 'lint'], ['policy', 'eval']]) {
+    test(`${cmd.join(' ')} --help shows flags with descriptions and an example`, async () => {
+      const r = await runCli([...cmd, '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /FLAGS|ARGUMENTS/);
+      assert.match(r.stdout, /EXAMPLES/);
+      assert.match(r.stdout, new RegExp(`\\$ vouch ${cmd.join(' ')}`));
+    });
+  }
+
+  test('an unknown flag is a usage error: exit 2', async () => {
+    const r = await runCli(['apk', 'x.apk', '--no-such-flag']);
+    assert.equal(r.code, EXIT.USAGE);
+  });
+
+  test('a bad --effective-time is a usage error: exit 2', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--effective-time', 'yesterday']);
+    assert.equal(r.code, EXIT.USAGE);
+    assert.match(r.stderr, /effective-time/);
+  });
+
+  test('an unknown built-in policy name is a usage error: exit 2', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'no-such-policy']);
+    assert.equal(r.code, EXIT.USAGE);
+  });
+
+  test('policy eval: passing evidence gives verdict pass and exit 0, one JSON document on stdout', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--format', 'json', '--effective-time', '2026-11-02T00:00:00Z']);
+    assert.equal(r.code, EXIT.PASS, r.stderr);
+    const report = jsonOf(r);
+    assert.equal(report['verdict'], 'pass');
+    assert.equal(report['effectiveTime'], '2026-11-02T00:00:00.000Z');
+  });
+
+  test('policy eval: --json is a synonym of --format json', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--json']);
+    assert.equal(jsonOf(r)['verdict'], 'pass');
+  });
+
+  test('policy eval: a failed check gives verdict fail and exit 1, with the reason in the text report', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/fail-bad-signature.json', '--policy', 'default']);
+    assert.equal(r.code, EXIT.FAIL);
+    assert.match(r.stdout, /SIGNATURE_INVALID/);
+    assert.match(r.stdout, /VERDICT: FAIL\n$/);
+    assert.doesNotMatch(r.stdout, /\u001b\[/, 'no colour when not a TTY');
+  });
+
+  test('policy eval: several policies must all pass', async () => {
+    const ok = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--policy', 'testdata/policy/acme.yaml']);
+    assert.equal(ok.code, EXIT.PASS, ok.stdout);
+    const other = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/fail-bad-signature.json', '--policy', 'testdata/policy/acme.yaml']);
+    assert.equal(other.code, EXIT.FAIL);
+  });
+
+  test('policy eval: evidence from a newer schema could not be checked: exit 3', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/newer-schema.json', '--policy', 'default', '--format', 'json']);
+    assert.equal(r.code, EXIT.COULD_NOT_CHECK);
+    assert.equal((jsonOf(r)['error'] as { code: string }).code, 'EVIDENCE_INVALID');
+  });
+
+  test('--output writes the report to a file and a one-line verdict to stderr', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'vouch-')), 'report.json');
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--format', 'json', '--output', out]);
+    assert.equal(r.code, EXIT.PASS);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /verdict pass/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).verdict, 'pass');
+  });
+
+  test('policy lint: valid policies exit 0; an invalid one lists every problem and exits 1', async () => {
+    const ok = await runCli(['policy', 'lint', 'policies/default.yaml', 'testdata/policy/acme.yaml']);
+    assert.equal(ok.code, EXIT.PASS, ok.stdout);
+    const bad = await runCli(['policy', 'lint', 'testdata/policy/bad.yaml']);
+    assert.equal(bad.code, EXIT.FAIL);
+    assert.match(bad.stdout, /colour: unknown field/);
+    assert.match(bad.stdout, /unknown rule no-such-rule/);
+  });
+
+  test('docs/exit-codes.md documents exactly the exit codes the CLI uses', () => {
+    const doc = readFileSync(`${PROJECT_ROOT}/docs/exit-codes.md`, 'utf8');
+    for (const [name, code] of Object.entries(EXIT)) assert.match(doc, new RegExp(`\\| ${code} \\| \`${name}\``), `${name}=${code} missing`);
+  });
+});

@@ -1,0 +1,39 @@
+import { Args, Flags } from '@oclif/core';
+import { VouchCommand, verifyFlags } from '../cli/base-command.js';
+import { provenanceFlags, sigstoreFlags } from '../cli/flags.js';
+import { toImageOptions } from '../cli/options.js';
+
+export default class Image extends VouchCommand {
+  static override summary = 'Verify a container image: signatures, attestations, provenance, installed contents vs SBOM.';
+  static override description = `Resolves the image (registry, OCI layout or docker archive), finds every cosign signature and attestation attached to it (tags, referrers, cosign save layouts), verifies them, builds the file inventory and apk database without unpacking to disk, reconciles it with the SBOMs, and evaluates the policies.
+References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|@digest], docker-archive:<file.tar>.`;
+
+  static override examples = [
+    '<%= config.bin %> image cgr.dev/chainguard/wolfi-base:latest --certificate-identity-regexp "https://github.com/chainguard-images/images/.*" --certificate-oidc-issuer https://token.actions.githubusercontent.com',
+    '<%= config.bin %> image oci:./layout@sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122 --policy provenance --source-uri github.com/acme/app --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml',
+    '<%= config.bin %> image docker-archive:./image.tar --key cosign.pub --format sarif --output vouch.sarif',
+  ];
+
+  static override args = {
+    image: Args.string({ description: 'image reference, oci:<dir>[:tag|@digest] or docker-archive:<file>', required: true }),
+  };
+
+  static override flags = {
+    ...verifyFlags,
+    platform: Flags.string({ summary: 'Platform to resolve an index to: os/arch[/variant] (default linux/<host arch>).' }),
+    ...sigstoreFlags,
+    ...provenanceFlags,
+    'registry-username': Flags.string({ summary: 'Registry user name (or VOUCH_REGISTRY_USERNAME).' }),
+    'registry-password': Flags.string({ summary: 'Registry password or token (or VOUCH_REGISTRY_PASSWORD).' }),
+    'allow-http-registry': Flags.boolean({ summary: 'Allow plain HTTP to registries that are not on loopback.' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Image);
+    const ctx = this.contextFrom(flags);
+    const options = toImageOptions(args.image, flags);
+    const { collectImageEvidence } = await import('../pipeline/image.js');
+    const evidence = await collectImageEvidence(options, ctx);
+    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+  }
+}

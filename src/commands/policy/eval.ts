@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { VouchCommand, reportFlags } from '../../cli/base-command.js';
+import { VouchError } from '../../errors.js';
+import { parseEvidence } from '../../evidence/index.js';
+
+export default class PolicyEval extends VouchCommand {
+  static override summary = 'Evaluate policies over saved evidence, without touching the network.';
+  static override description =
+    'Reads an Evidence document or a JSON report (vouch image ... --format json > r.json) and evaluates the given policies over it at the effective time.';
+
+  static override examples = [
+    '<%= config.bin %> policy eval --evidence report.json --policy strict',
+    '<%= config.bin %> policy eval --evidence evidence.json --policy ./team.yaml --policy signature --format junit --output rules.xml',
+  ];
+
+  static override flags = {
+    ...reportFlags,
+    evidence: Flags.string({ summary: 'Evidence or report JSON file to evaluate.', required: true }),
+    policy: Flags.string({ char: 'p', summary: 'Policy: a built-in name or a YAML file (repeatable; all must pass).', multiple: true, required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(PolicyEval);
+    const ctx = this.contextFrom(flags);
+    let text: string;
+    try {
+      text = await readFile(flags.evidence, 'utf8');
+    } catch (err) {
+      throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read ${flags.evidence}: ${(err as Error).message}` });
+    }
+    await this.judge(parseEvidence(text, flags.evidence), flags.policy, flags, ctx);
+  }
+}

@@ -1,0 +1,18 @@
+/** Where library code may log: never the console directly; the CLI binds this to stderr. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const noopLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/**
+ * What every collection stage receives besides its own options: the effective time (never read
+ * the clock below the CLI), a logger, and an abort signal to pass down to I/O.
+ */
+export interface RunContext {
+  readonly now: Date;
+  readonly log: Logger;
+  readonly signal?: AbortSignal;
+}

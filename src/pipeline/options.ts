@@ -1,0 +1,91 @@
+/**
+ * What the verify pipelines take, split the way sigstore-js splits it: trust material (keys,
+ * trusted root), verifier switches, and expectations about who signed and how it was built.
+ * The CLI builds these from flags in one tested function per command (cli/options.ts).
+ */
+
+/** Who must have signed a keyless signature. Regular expressions are always anchored. */
+export interface IdentityExpectation {
+  readonly identity?: string;
+  readonly identityRegexp?: string;
+  readonly issuer?: string;
+  readonly issuerRegexp?: string;
+}
+
+export interface SigstoreOptions {
+  /** PEM public key file for key-signed bundles and cosign key signatures. */
+  readonly key?: string;
+  readonly expected: IdentityExpectation;
+  /** trusted_root.json file; default: the public-good root embedded in @sigstore/tuf's seeds. */
+  readonly trustedRoot?: string;
+  /** Online lookup of log entries for signatures that carry no proof; off by default. */
+  readonly rekorUrl?: string;
+  /** Accept signatures without transparency-log proof (reported loudly). */
+  readonly insecureIgnoreTlog: boolean;
+}
+
+/** slsa-verifier's expectations; every one given must hold. */
+export interface ProvenanceExpectations {
+  readonly sourceUri?: string;
+  readonly sourceBranch?: string;
+  readonly sourceTag?: string;
+  readonly sourceVersionedTag?: string;
+  readonly builderId?: string;
+  readonly workflowInputs: Readonly<Record<string, string>>;
+}
+
+/** Caps against hostile input; defaults are generous for real packages and images. */
+export interface Limits {
+  /** Largest decompressed size of one apk, layer or archive, in bytes. */
+  readonly maxDecompressedBytes: number;
+  /** Largest number of tar entries in one apk or layer. */
+  readonly maxEntries: number;
+  /** Largest ratio of decompressed to compressed bytes (gzip bombs). */
+  readonly maxRatio: number;
+  /** Largest JSON document (bundle, manifest, SBOM, index) read whole, in bytes. */
+  readonly maxDocumentBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDecompressedBytes: 8 * 1024 ** 3,
+  maxEntries: 1_000_000,
+  maxRatio: 1000,
+  maxDocumentBytes: 64 * 1024 ** 2,
+};
+
+export interface ApkOptions {
+  /** A local file, an http(s) URL, or a package name (`name` or `name=version`) with `repository`. */
+  readonly target: string;
+  readonly keys: readonly string[];
+  readonly keyrings: readonly string[];
+  readonly repository?: string;
+  readonly arch: string;
+  readonly limits: Limits;
+}
+
+export interface ArtifactOptions {
+  /** A file path, or `sha256:<hex>` when only the digest is known. */
+  readonly target: string;
+  readonly bundle?: string;
+  readonly attestations: readonly string[];
+  readonly sigstore: SigstoreOptions;
+  readonly provenance: ProvenanceExpectations;
+  readonly limits: Limits;
+}
+
+export interface RegistryOptions {
+  readonly username?: string;
+  readonly password?: string;
+  readonly allowHttp: boolean;
+}
+
+export interface ImageOptions {
+  /** registry reference, `oci:<dir>[:tag|@digest]` or `docker-archive:<file>`. */
+  readonly reference: string;
+  /** os/arch[/variant]; default linux/<host arch>. */
+  readonly platform: string;
+  readonly sigstore: SigstoreOptions;
+  readonly provenance: ProvenanceExpectations;
+  readonly registry: RegistryOptions;
+  readonly limits: Limits;
+}
