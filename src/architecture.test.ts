@@ -18,7 +18,7 @@ const IO_MODULES = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process
 const ALLOWED: Record<string, readonly string[]> = {
   evidence: [],
   sbom: ['evidence'],
-  reconcile: ['evidence', 'sbom'],
+  reconcile: ['evidence', 'sbom', 'inventory'],
   policy: ['evidence', 'report'],
   report: ['evidence', 'policy'],
   sources: ['evidence'],

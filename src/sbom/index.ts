@@ -1,0 +1,2 @@
+export { readSbom } from './read.js';
+export type * from './model.js';
