@@ -1,0 +1,15 @@
+export { readAttestationFile, MAX_ATTESTATION_FILE_BYTES } from './attestation-file.js';
+export type { AttestationEntry } from './attestation-file.js';
+export { checkBuilderIdentity, checkExpectedBuilder, GITHUB_ISSUER, withoutRef } from './builder.js';
+export { IN_TOTO_PAYLOAD_TYPE, parseDsseEnvelope, preAuthEncoding } from './dsse.js';
+export type { DsseEnvelope, DsseSignature } from './dsse.js';
+export { checkSourceConsistency, checkSourceExpectations } from './expectations.js';
+export type { SourceExpectations } from './expectations.js';
+export type { Outcome } from './outcome.js';
+export { readProvenance, SLSA_V02, SLSA_V1 } from './provenance/index.js';
+export type { ProvenanceRead, ProvenanceView, SourceClaim } from './provenance/index.js';
+export { matchesVersionedTag, normalizeSourceUri, parseGitRef } from './source-uri.js';
+export { findSubject, parseStatement } from './statement.js';
+export type { Statement, StatementSubject } from './statement.js';
+export { evaluateProvenance } from './evaluate.js';
+export type { ProvenanceExpectationsInput, ProvenanceOutcome } from './evaluate.js';
