@@ -28,6 +28,14 @@ const DEFAULT_TRUSTED_BUILDERS = [
   'builder_gradle_slsa3.yml',
 ].map((w) => `${GENERATOR}${w}`);
 
+/**
+ * Older names of builders that renamed themselves: npm's SLSA v0.2 provenance calls GitHub's hosted
+ * runner `https://github.com/actions/runner`, v1 `.../github-hosted` (slsa-verifier accepts both).
+ */
+const LEGACY_NAMES: Readonly<Record<string, string>> = {
+  'https://github.com/actions/runner': 'https://github.com/actions/runner/github-hosted',
+};
+
 export function withoutRef(id: string): string {
   const at = id.lastIndexOf('@');
   return at > 0 ? id.slice(0, at) : id;
@@ -90,7 +98,7 @@ export function checkExpectedBuilder(view: ProvenanceView, expected: string | un
           found: actual,
         };
   }
-  const matches = expected.includes('@') ? actual === expected : withoutRef(actual) === expected;
+  const matches = expected.includes('@') ? actual === expected : withoutRef(actual) === expected || LEGACY_NAMES[actual] === expected;
   return matches
     ? { id, status: 'pass', code: 'BUILDER_ID_MATCHED', message: `builder ${actual} matches ${expected}` }
     : { id, status: 'fail', code: 'BUILDER_ID_MISMATCH', message: 'the provenance was made by another builder', expected, found: actual };

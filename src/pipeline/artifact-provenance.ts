@@ -1,0 +1,131 @@
+/**
+ * `vouch artifact --attestation`: SLSA provenance for a file. Each attestation file may hold
+ * several entries (JSON lines); every entry is verified through the Sigstore layer and run through
+ * the provenance rules (src/attestations). All of them are reported as attestations; the checks of
+ * the best entry (the first that fully verifies, else the one that got furthest) decide.
+ */
+import type { RunContext } from '../context.js';
+import { evaluateProvenance, parseStatement, readAttestationFile } from '../attestations/index.js';
+import type { AttestationEntry } from '../attestations/index.js';
+import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
+import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
+import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
+import type { ArtifactSubject } from './artifact-subject.js';
+import type { ArtifactOptions } from './options.js';
+import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
+import { verifyAttestationEntry } from './provenance-entry.js';
+import type { EntryVerification } from './provenance-entry.js';
+
+export interface ProvenanceCollection {
+  readonly checks: readonly Check[];
+  readonly attestations: readonly AttestationEvidence[];
+  readonly provenance: readonly ProvenanceEvidence[];
+  readonly warnings: readonly string[];
+  readonly expectations: Readonly<Record<string, string | readonly string[] | boolean>>;
+}
+
+export const NO_PROVENANCE: ProvenanceCollection = { checks: [], attestations: [], provenance: [], warnings: [], expectations: {} };
+
+interface Candidate {
+  readonly checks: Check[];
+  readonly attestation: AttestationEvidence;
+  readonly provenance?: ProvenanceEvidence;
+  /** How far it got: 3 verified, 2 signature and subject held, 1 signature held, 0 nothing; +0.5 for SLSA provenance. */
+  readonly rank: number;
+  readonly signatureHeld: boolean;
+  readonly signatureCode: string;
+}
+
+export async function collectProvenanceEvidence(options: ArtifactOptions, artifact: ArtifactSubject, ctx: RunContext): Promise<ProvenanceCollection> {
+  if (options.attestations.length === 0) {
+    if (provenanceExpectationsGiven(options.provenance)) {
+      // Expectations without provenance to check them against must not pass silently.
+      const check: Check = { id: 'provenance.attestation', status: 'fail', code: 'PROVENANCE_MISSING', message: 'provenance expectations were given but no --attestation to check them against' };
+      return { ...NO_PROVENANCE, checks: [check], expectations: { provenance: true } };
+    }
+    return NO_PROVENANCE;
+  }
+  const { sigstore } = options;
+  const trust = await loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) });
+  const artifactDigest: Record<string, string> = { sha256: artifact.sha256, ...(artifact.sha512 !== undefined && { sha512: artifact.sha512 }) };
+  const candidates: Candidate[] = [];
+  const fileChecks: Check[] = [];
+  for (const path of options.attestations) {
+    const text = (await readBoundedFile(path, options.limits.maxDocumentBytes, '--attestation')).toString('utf8');
+    const entries = readAttestationFile(text);
+    if (!entries.ok) {
+      fileChecks.push({ id: 'provenance.attestation', status: 'fail', code: entries.code, message: `${path}: ${entries.message}` });
+      continue;
+    }
+    for (const entry of entries.value) {
+      const source = entries.value.length > 1 ? `${path}#${entry.index}` : path;
+      const verification = await verifyAttestationEntry(entry, trust, options, source);
+      candidates.push(judgeEntry(entry, verification, artifactDigest, options, source));
+    }
+  }
+  ctx.log.debug(`provenance: ${candidates.length} attestation(s) read`);
+  const best = [...candidates].sort((a, b) => b.rank - a.rank)[0];
+  // Every attestation presented must verify: a bad signature next to a good one (npm's publish
+  // attestation beside its provenance, a second envelope in a JSON-lines file) is not ignored.
+  const unsigned = candidates.filter((c) => c.attestation.code !== 'ATTESTATION_VERIFIED' && !c.signatureHeld);
+  const allSigned: Check =
+    unsigned.length === 0
+      ? { id: 'provenance.attestations', status: 'pass', code: 'ATTESTATIONS_SIGNED', message: `all ${candidates.length} attestation(s) carry verified signatures` }
+      : { id: 'provenance.attestations', status: 'fail', code: 'ATTESTATION_SIGNATURE_INVALID', message: `${unsigned.length} attestation(s) do not verify: ${unsigned.map((c) => `${c.attestation.source} (${c.signatureCode})`).join(', ')}` };
+  const warnings = sigstore.insecureIgnoreTlog ? [TLOG_IGNORED_WARNING] : [];
+  return {
+    checks: [...fileChecks, ...(best?.checks ?? []), ...(candidates.length > 0 ? [allSigned] : [])],
+    attestations: candidates.map((c) => c.attestation),
+    provenance: candidates.flatMap((c) => (c.provenance ? [c.provenance] : [])),
+    warnings,
+    expectations: { provenance: true },
+  };
+}
+
+function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDigest: Record<string, string>, options: ArtifactOptions, source: string): Candidate {
+  const signatureCheck: Check = v.verified
+    ? { id: 'provenance.signature', status: 'pass', code: v.code, message: v.message }
+    : { id: 'provenance.signature', status: 'fail', code: v.code, message: v.message, ...(v.expected !== undefined && { expected: v.expected }), ...(v.found !== undefined && { found: v.found }) };
+  const base = { source, ...(v.signer?.identity !== undefined && { identity: v.signer.identity }), ...(v.signer?.issuer !== undefined && { issuer: v.signer.issuer }), ...(v.signer?.key !== undefined && { key: v.signer.key }), ...(v.signer && { signer: v.signer }), tlog: v.tlog };
+  const statement = parseStatement(v.payloadType, v.payload);
+  if (!statement.ok) {
+    const check: Check = { id: 'provenance.statement', status: 'fail', code: statement.code, message: statement.message };
+    return {
+      checks: [signatureCheck, check],
+      attestation: { ...base, predicateType: 'unknown', verified: false, interpreted: false, code: statement.code, message: statement.message },
+      rank: 0,
+      signatureHeld: v.verified,
+      signatureCode: v.code,
+    };
+  }
+  const outcome = evaluateProvenance({
+    statement: statement.value,
+    artifactDigest,
+    signer: v.signer ?? {},
+    signatureVerified: v.verified,
+    expected: toExpectationsInput(options.provenance),
+    source,
+    ...(v.tlog[0] !== undefined && { logIndex: v.tlog[0].logIndex }),
+  });
+  const statementCheck: Check = { id: 'provenance.statement', status: 'pass', code: 'STATEMENT_READ', message: `in-toto statement ${statement.value.type}, ${statement.value.subjects.length} subject(s)` };
+  const checks = [signatureCheck, statementCheck, ...outcome.checks];
+  const subjectHeld = outcome.checks.some((c) => c.id === 'provenance.subject' && c.status === 'pass');
+  const verified = outcome.evidence?.verified === true;
+  const firstFailure = checks.find((c) => c.status === 'fail');
+  return {
+    checks,
+    attestation: {
+      ...base,
+      predicateType: statement.value.predicateType,
+      verified: v.verified && subjectHeld,
+      interpreted: outcome.evidence !== undefined,
+      code: firstFailure?.code ?? 'ATTESTATION_VERIFIED',
+      message: firstFailure?.message ?? `${entry.kind === 'bundle' ? 'bundle' : 'DSSE envelope'} verified and names the artifact`,
+      subjects: statement.value.subjects,
+    },
+    ...(outcome.evidence && { provenance: outcome.evidence }),
+    rank: (verified ? 3 : v.verified && subjectHeld ? 2 : v.verified ? 1 : 0) + (outcome.evidence ? 0.5 : 0),
+    signatureHeld: v.verified,
+    signatureCode: v.code,
+  };
+}
