@@ -5,7 +5,7 @@
  * the best entry (the first that fully verifies, else the one that got furthest) decide.
  */
 import type { RunContext } from '../context.js';
-import { evaluateProvenance, parseStatement, readAttestationFile } from '../attestations/index.js';
+import { evaluateProvenance, findSubject, parseStatement, readAttestationFile } from '../attestations/index.js';
 import type { AttestationEntry } from '../attestations/index.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
 import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
@@ -109,7 +109,7 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
   });
   const statementCheck: Check = { id: 'provenance.statement', status: 'pass', code: 'STATEMENT_READ', message: `in-toto statement ${statement.value.type}, ${statement.value.subjects.length} subject(s)` };
   const checks = [signatureCheck, statementCheck, ...outcome.checks];
-  const subjectHeld = outcome.checks.some((c) => c.id === 'provenance.subject' && c.status === 'pass');
+  const subjectHeld = findSubject(statement.value, artifactDigest) !== undefined;
   const verified = outcome.evidence?.verified === true;
   const firstFailure = checks.find((c) => c.status === 'fail');
   return {
