@@ -47,6 +47,8 @@ export interface InstalledPackage {
   readonly installedSize?: number;
   readonly depends: readonly string[];
   readonly provides: readonly string[];
+  /** "r:" packages whose files this one may overwrite (apk then moves their ownership to it). */
+  readonly replaces?: readonly string[];
   /** Directories the package owns ("F:" lines), with their "M:" ownership where given. */
   readonly dirs: readonly { readonly path: string; readonly uid?: number; readonly gid?: number; readonly mode?: number }[];
   readonly files: readonly OwnedFile[];

@@ -43,6 +43,8 @@ export interface SbomFile {
   /** Normalised: no leading "./" or "/". */
   readonly path: string;
   readonly checksums: readonly SbomChecksum[];
+  /** The package that contains the file (CONTAINS relationship, hasFiles, nesting), when stated. */
+  readonly packageId?: string;
 }
 
 export interface SbomRelationship {
@@ -70,6 +72,31 @@ export interface SbomDocument {
   readonly relationships: readonly SbomRelationship[];
   /** Every problem found while validating and decoding; empty when the document is clean. */
   readonly issues: readonly SbomIssue[];
+  /**
+   * Deviations from the specification that real generators write and whose meaning is not in
+   * doubt (melange's "OPERATING-SYSTEM" purpose, SPDX 2.2's "PACKAGE_MANAGER" category in a 2.3
+   * document). The official schema rejects them, so they are reported, but the document is usable.
+   */
+  readonly warnings?: readonly SbomIssue[];
+  /** Ids of the elements the document describes (documentDescribes, DESCRIBES, rootElement, metadata.component). */
+  readonly describes?: readonly string[];
+}
+
+/** Caps against hostile documents; a document over a cap is "unrecognised" (could not check). */
+export interface SbomLimits {
+  readonly maxBytes: number;
+  /** Packages + files + relationships + graph elements together. */
+  readonly maxElements: number;
+  /** Issues kept in full; beyond it one summary issue says how many more there were. */
+  readonly maxIssues: number;
+  /** Longest string value kept (longer ones are an issue). */
+  readonly maxStringLength: number;
+  /** Deepest nesting of CycloneDX components. */
+  readonly maxDepth: number;
+}
+
+export interface SbomReadOptions {
+  readonly limits?: Partial<SbomLimits>;
 }
 
 /**

@@ -1,86 +1,98 @@
-import type { SbomChecksum, SbomDocument, SbomIssue, SbomPackage, SbomReadResult } from './model.js';
+import { decodeCycloneDx } from './cyclonedx.js';
+import type { JsonObject } from './issues.js';
+import { IssueCollector, isObject, SBOM_LIMITS } from './issues.js';
+import type { SbomDocument, SbomFormat, SbomLimits, SbomReadOptions, SbomReadResult } from './model.js';
+import { decodeSpdx2 } from './spdx2.js';
+import { decodeSpdx3 } from './spdx3.js';
+import { SPDX3_CONTEXT } from './spdx3-vocabulary.js';
 
 /**
- * Reads an SBOM from bytes or text: sniffs the format, then decodes into the one model.
- * Interim reader: SPDX 2.x JSON only, with the fields the apk checks need. The full readers
- * (SPDX 2.2/2.3/3.0, CycloneDX 1.4-1.6, schema validation) replace it behind this signature.
+ * Reads an SBOM from bytes or text, the way syft's decoder collection does: sniff the format
+ * (SPDX 2 JSON, SPDX 3 JSON-LD, CycloneDX JSON), tell "recognised but unsupported version" apart
+ * from "not an SBOM", then validate and decode into the one model, collecting every bad field.
+ * Synchronous and pure; CycloneDX's JSON schema is applied by readSbomValidated (the library's
+ * validator is asynchronous), the field checks of every format run here.
  */
-export function readSbom(input: Uint8Array | string): SbomReadResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
-  } catch (err) {
-    return { kind: 'unrecognised', reason: `not JSON: ${(err as Error).message}` };
+export function readSbom(input: Uint8Array | string, options: SbomReadOptions = {}): SbomReadResult {
+  const limits: SbomLimits = { ...SBOM_LIMITS, ...options.limits };
+  const parsed = parseJson(input, limits);
+  if ('reason' in parsed) return { kind: 'unrecognised', reason: parsed.reason };
+  const doc = parsed.value;
+  const sniffed = sniff(doc);
+  if (sniffed.kind !== 'known') return sniffed.result;
+  const issues = new IssueCollector(limits);
+  const size = elementCount(doc);
+  if (size > limits.maxElements) return { kind: 'unrecognised', reason: `document has ${size} elements, more than the limit of ${limits.maxElements}` };
+  let decoded: Omit<SbomDocument, 'issues' | 'warnings'>;
+  switch (sniffed.reader) {
+    case 'spdx2':
+      decoded = decodeSpdx2(doc, sniffed.specVersion, issues);
+      break;
+    case 'spdx3':
+      decoded = decodeSpdx3(doc, sniffed.specVersion, issues);
+      break;
+    case 'cyclonedx':
+      decoded = decodeCycloneDx(doc, sniffed.specVersion, issues);
+      break;
   }
-  if (!isRecord(doc)) return { kind: 'unrecognised', reason: 'not a JSON object' };
-  const spdxVersion = doc['spdxVersion'];
-  if (typeof spdxVersion !== 'string') return { kind: 'unrecognised', reason: 'no spdxVersion: not an SPDX 2.x JSON document' };
-  if (!/^SPDX-2\.[23]$/.test(spdxVersion)) return { kind: 'unsupported-version', format: 'spdx', specVersion: spdxVersion };
-  const issues: SbomIssue[] = [];
-  const packages: SbomPackage[] = (Array.isArray(doc['packages']) ? doc['packages'] : []).flatMap((p: unknown, i: number) => {
-    if (!isRecord(p) || typeof p['name'] !== 'string' || typeof p['SPDXID'] !== 'string') {
-      issues.push({ path: `/packages/${i}`, reason: 'package needs name and SPDXID' });
-      return [];
-    }
-    const refs = Array.isArray(p['externalRefs']) ? p['externalRefs'].filter(isRecord) : [];
-    const purl = refs.find((r) => r['referenceType'] === 'purl')?.['referenceLocator'];
-    return [
-      {
-        id: p['SPDXID'],
-        name: p['name'],
-        ...opt('version', p['versionInfo']),
-        ...opt('purl', purl),
-        ...opt('licenseDeclared', p['licenseDeclared']),
-        ...opt('licenseConcluded', p['licenseConcluded']),
-        ...opt('supplier', p['supplier']),
-        ...opt('originator', p['originator']),
-        ...opt('downloadLocation', p['downloadLocation']),
-        ...opt('purpose', p['primaryPackagePurpose']),
-        ...(typeof p['filesAnalyzed'] === 'boolean' ? { filesAnalyzed: p['filesAnalyzed'] } : {}),
-        checksums: checksumsOf(p['checksums']),
-        externalRefs: refs.map((r) => ({
-          category: String(r['referenceCategory'] ?? ''),
-          type: String(r['referenceType'] ?? ''),
-          locator: String(r['referenceLocator'] ?? ''),
-        })),
-      },
-    ];
-  });
-  const info = isRecord(doc['creationInfo']) ? doc['creationInfo'] : {};
-  const document: SbomDocument = {
-    format: 'spdx',
-    specVersion: spdxVersion,
-    ...opt('name', doc['name']),
-    ...opt('namespace', doc['documentNamespace']),
-    ...opt('created', info['created']),
-    creators: Array.isArray(info['creators']) ? info['creators'].filter((c): c is string => typeof c === 'string') : [],
-    packages,
-    files: (Array.isArray(doc['files']) ? doc['files'] : []).filter(isRecord).map((f) => ({
-      id: String(f['SPDXID'] ?? ''),
-      path: String(f['fileName'] ?? '').replace(/^(\.\/|\/)+/, ''),
-      checksums: checksumsOf(f['checksums']),
-    })),
-    relationships: (Array.isArray(doc['relationships']) ? doc['relationships'] : []).filter(isRecord).map((r) => ({
-      from: String(r['spdxElementId'] ?? ''),
-      type: String(r['relationshipType'] ?? ''),
-      to: String(r['relatedSpdxElement'] ?? ''),
-    })),
-    issues,
-  };
+  const document: SbomDocument = { ...decoded, issues: issues.issues(), ...(issues.warnings.length > 0 ? { warnings: issues.warnings } : {}) };
   return { kind: 'sbom', document };
 }
 
-function checksumsOf(value: unknown): SbomChecksum[] {
-  return (Array.isArray(value) ? value : []).filter(isRecord).map((c) => ({
-    algorithm: String(c['algorithm'] ?? '').toLowerCase().replace(/-/g, ''),
-    value: String(c['checksumValue'] ?? '').toLowerCase(),
-  }));
+type Sniffed =
+  | { readonly kind: 'known'; readonly reader: 'spdx2' | 'spdx3' | 'cyclonedx'; readonly specVersion: string }
+  | { readonly kind: 'other'; readonly result: SbomReadResult };
+
+const unsupported = (format: SbomFormat, specVersion: string): Sniffed => ({ kind: 'other', result: { kind: 'unsupported-version', format, specVersion } });
+
+/** Identifies the format by its mandatory marker fields only; validation comes after. */
+export function sniff(doc: JsonObject): Sniffed {
+  const spdxVersion = doc['spdxVersion'];
+  if (typeof spdxVersion === 'string') {
+    if (spdxVersion === 'SPDX-2.2' || spdxVersion === 'SPDX-2.3') return { kind: 'known', reader: 'spdx2', specVersion: spdxVersion };
+    return unsupported('spdx', spdxVersion);
+  }
+  const context = doc['@context'];
+  if (typeof context === 'string' && context.includes('spdx.org/rdf/')) {
+    const m = SPDX3_CONTEXT.exec(context);
+    // The 3.0.1 schema fixes the context; 3.0.0 documents use the same vocabulary.
+    if (m?.[1] !== undefined) return { kind: 'known', reader: 'spdx3', specVersion: m[1] };
+    return unsupported('spdx', context);
+  }
+  if (doc['bomFormat'] === 'CycloneDX') {
+    const v = doc['specVersion'];
+    if (v === '1.4' || v === '1.5' || v === '1.6') return { kind: 'known', reader: 'cyclonedx', specVersion: v };
+    return unsupported('cyclonedx', typeof v === 'string' ? v : String(v));
+  }
+  return { kind: 'other', result: { kind: 'unrecognised', reason: 'neither SPDX 2 (spdxVersion), SPDX 3 (@context) nor CycloneDX (bomFormat)' } };
 }
 
-function opt<K extends string>(key: K, value: unknown): { [P in K]?: string } {
-  return (typeof value === 'string' && value !== '' ? { [key]: value } : {}) as { [P in K]?: string };
+/** Bytes to a JSON object: bounded, strict UTF-8 (a stray byte is not silently replaced). */
+export function parseJson(input: Uint8Array | string, limits: SbomLimits): { value: JsonObject } | { reason: string } {
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  if (size > limits.maxBytes) return { reason: `document is ${size} bytes, more than the limit of ${limits.maxBytes}` };
+  let text: string;
+  try {
+    text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
+  } catch {
+    return { reason: 'not UTF-8 text' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    // Deep nesting makes the parser run out of stack (RangeError): still just "not readable".
+    return { reason: `not JSON: ${(err as Error).message}` };
+  }
+  if (!isObject(value)) return { reason: 'not a JSON object' };
+  return { value };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function elementCount(doc: JsonObject): number {
+  let n = 0;
+  for (const key of ['packages', 'files', 'snippets', 'relationships', '@graph', 'components', 'dependencies', 'services']) {
+    const v = doc[key];
+    if (Array.isArray(v)) n += v.length;
+  }
+  return n;
 }
