@@ -1,0 +1,98 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Agent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { fail, messageOf } from '../../errors.js';
+
+/** An opened input: a byte stream and where it came from. */
+export interface OpenedSource {
+  readonly stream: AsyncIterable<Uint8Array>;
+  /** The location as given (file path or URL without credentials). */
+  readonly location: string;
+  /** Declared length when known (Content-Length, file size). */
+  readonly size?: number;
+}
+
+export function isHttpUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+let dispatcher: Dispatcher | undefined;
+
+/** One shared agent with bounded redirects and retries on transient server errors. */
+function agent(): Dispatcher {
+  dispatcher ??= new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }).compose(
+    interceptors.redirect({ maxRedirections: 5 }),
+    interceptors.retry({ maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], minTimeout: 200, maxTimeout: 2000 }),
+  );
+  return dispatcher;
+}
+
+/** A URL for messages: never the userinfo part. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Opens a local file or an http(s) URL as a byte stream, without reading it whole. A missing
+ * file or a 404 is NOT_FOUND; other failures are INPUT_UNREADABLE (files) or NETWORK (http).
+ */
+export async function openSource(location: string, signal?: AbortSignal): Promise<OpenedSource> {
+  if (isHttpUrl(location)) return openUrl(location, signal);
+  let size: number;
+  try {
+    const info = await stat(location);
+    if (!info.isFile()) fail('INPUT_UNREADABLE', `${location} is not a regular file`);
+    size = info.size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fail('NOT_FOUND', `${location} does not exist`, { cause: err });
+    if ((err as { name?: string }).name === 'VouchError') throw err;
+    fail('INPUT_UNREADABLE', `cannot read ${location}: ${messageOf(err)}`, { cause: err });
+  }
+  return { stream: createReadStream(location, { highWaterMark: 64 * 1024, ...(signal ? { signal } : {}) }), location, size };
+}
+
+async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedSource> {
+  const shown = displayUrl(url);
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, { dispatcher: agent(), method: 'GET', ...(signal ? { signal } : {}) });
+  } catch (err) {
+    return fail('NETWORK', `cannot fetch ${shown}: ${messageOf(err)}`, { cause: err });
+  }
+  const { statusCode, body, headers } = response;
+  if (statusCode !== 200) {
+    body.resume();
+    if (statusCode === 404 || statusCode === 410) fail('NOT_FOUND', `${shown} answered ${statusCode}`);
+    if (statusCode === 401 || statusCode === 403) fail('UNAUTHORIZED', `${shown} answered ${statusCode}`);
+    fail('NETWORK', `${shown} answered HTTP ${statusCode}`);
+  }
+  const length = Number(headers['content-length']);
+  return { stream: wrapNetworkErrors(body, shown), location: shown, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
+}
+
+async function* wrapNetworkErrors(body: AsyncIterable<Uint8Array>, shown: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (err) {
+    fail('NETWORK', `download of ${shown} failed: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** Joins a repository base (URL or directory) with a relative path. */
+export function repositoryPath(repository: string, ...parts: string[]): string {
+  const base = repository.replace(/\/+$/, '');
+  return [base, ...parts.map((p) => encodeURIComponentIf(isHttpUrl(base), p))].join('/');
+}
+
+function encodeURIComponentIf(http: boolean, part: string): string {
+  return http ? part.split('/').map(encodeURIComponent).join('/') : part;
+}

@@ -1,0 +1,97 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fail, messageOf } from '../../errors.js';
+
+/** A trusted apk signing key: an RSA public key and the file name apk-tools knows it by. */
+export interface ApkTrustedKey {
+  /** The key file's name (what `.SIGN.RSA.<name>` refers to). */
+  readonly name: string;
+  readonly path: string;
+  readonly key: KeyObject;
+  /** Signature length this key produces (modulus size in bytes). */
+  readonly modulusBytes: number;
+  /** sha256 of the DER SubjectPublicKeyInfo, hex. */
+  readonly fingerprint: string;
+}
+
+export interface ApkKeyring {
+  readonly keys: readonly ApkTrustedKey[];
+  /** Where the keys came from: the files and directories given, or the default directory. */
+  readonly sources: readonly string[];
+  /** Files in keyring directories that are not usable RSA public keys (not trusted, reported). */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
+}
+
+export interface KeyringOptions {
+  readonly keys: readonly string[];
+  readonly keyrings: readonly string[];
+  /** Used only when neither keys nor keyrings are given; /etc/apk/keys by default. */
+  readonly defaultDir?: string;
+}
+
+export const DEFAULT_APK_KEYS_DIR = '/etc/apk/keys';
+
+/**
+ * Loads the trusted apk keys: every --apk-key file and every *.pub in each --keyring directory;
+ * when neither is given, the *.pub files in /etc/apk/keys if it exists. An empty keyring is not
+ * an error here: the signature check then fails (never passes by default). A key file that
+ * cannot be read or is not an RSA public key is unusable trust material (exit 3).
+ */
+export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyring> {
+  const dirs: string[] = [...options.keyrings];
+  if (options.keys.length === 0 && dirs.length === 0) {
+    const dir = options.defaultDir ?? DEFAULT_APK_KEYS_DIR;
+    if (existsSync(dir)) dirs.push(dir);
+  }
+  // A key named on the command line must be usable; a directory may hold other files.
+  const keys = await Promise.all(options.keys.map(loadApkKey));
+  const skipped: { path: string; reason: string }[] = [];
+  for (const dir of dirs) {
+    for (const path of await keyFilesIn(dir)) {
+      try {
+        keys.push(await loadApkKey(path));
+      } catch (err) {
+        skipped.push({ path, reason: messageOf(err) });
+      }
+    }
+  }
+  return { keys, sources: [...options.keys, ...dirs], skipped };
+}
+
+async function keyFilesIn(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `cannot read keyring directory ${dir}: ${messageOf(err)}`, { cause: err });
+  }
+  return names.filter((n) => n.endsWith('.pub')).sort().map((n) => join(dir, n));
+}
+
+/** Reads one PEM RSA public key file. */
+export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
+  let pem: Buffer;
+  try {
+    pem = await readFile(path);
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' });
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `${path} is not a PEM public key: ${messageOf(err)}`, {
+      cause: err,
+      hints: ['apk keys are PEM "BEGIN PUBLIC KEY" files, as found in /etc/apk/keys'],
+    });
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (key.asymmetricKeyType !== 'rsa' || bits === undefined) {
+    fail('TRUST_MATERIAL_INVALID', `${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; apk signatures need RSA`);
+  }
+  const der = key.export({ type: 'spki', format: 'der' });
+  return { name: basename(path), path, key, modulusBytes: Math.ceil(bits / 8), fingerprint: createHash('sha256').update(der).digest('hex') };
+}
