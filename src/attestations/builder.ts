@@ -1,4 +1,6 @@
 import type { Check, Signer } from '../evidence/index.js';
+import { matchIdentity, namesSigner } from '../trust/sigstore/identity.js';
+import type { ExpectedSigner } from '../trust/sigstore/types.js';
 import type { ProvenanceView } from './provenance/index.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -83,18 +85,22 @@ export function checkBuilderIdentity(view: ProvenanceView, signer: Signer): Chec
  * `uri` matches any ref of that builder, `uri@ref` only that ref. With no --builder-id, only
  * slsa-github-generator's own builders at a release tag are trusted (as slsa-verifier does).
  */
-export function checkExpectedBuilder(view: ProvenanceView, expected: string | undefined): Check {
+export function checkExpectedBuilder(view: ProvenanceView, expected: string | undefined, signer: Signer = {}, namedSigner: ExpectedSigner = {}): Check {
   const id = 'provenance.expect.builder-id';
   const actual = view.builderId;
   if (expected === undefined) {
     const trusted = DEFAULT_TRUSTED_BUILDERS.includes(withoutRef(actual)) && actual.includes('@refs/tags/v');
-    return trusted
-      ? { id, status: 'pass', code: 'BUILDER_TRUSTED_DEFAULT', message: `builder ${actual} is a trusted slsa-github-generator builder` }
+    if (trusted) return { id, status: 'pass', code: 'BUILDER_TRUSTED_DEFAULT', message: `builder ${actual} is a trusted slsa-github-generator builder` };
+    // The user named the signer with --certificate-identity(-regexp): a builder that is that very
+    // signing identity (proven by the certificate, not by the predicate) is the one they trust.
+    const named = namesSigner(namedSigner) && signer.identity === actual && matchIdentity(signer, namedSigner).status === 'pass';
+    return named
+      ? { id, status: 'pass', code: 'BUILDER_TRUSTED_BY_IDENTITY', message: `builder ${actual} is the signer named by the certificate identity flags` }
       : {
           id,
           status: 'fail',
           code: 'BUILDER_UNTRUSTED',
-          message: 'no --builder-id was given and the builder is not one of the default trusted builders',
+          message: 'no --builder-id was given and the builder is neither a default trusted builder nor the named signing identity',
           found: actual,
         };
   }

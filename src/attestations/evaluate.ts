@@ -1,4 +1,5 @@
 import type { Check, ProvenanceEvidence, Signer } from '../evidence/index.js';
+import type { ExpectedSigner } from '../trust/sigstore/types.js';
 import { checkBuilderIdentity, checkExpectedBuilder } from './builder.js';
 import { checkSourceConsistency, checkSourceExpectations } from './expectations.js';
 import type { SourceExpectations } from './expectations.js';
@@ -9,6 +10,8 @@ import type { Statement } from './statement.js';
 
 export interface ProvenanceExpectationsInput extends SourceExpectations {
   readonly builderId?: string;
+  /** The signer the user named (--certificate-identity and friends); trusts that builder without --builder-id. */
+  readonly namedSigner?: ExpectedSigner;
 }
 
 export interface ProvenanceOutcome {
@@ -56,7 +59,7 @@ export function evaluateProvenance(input: {
           found: statement.subjects.map((s) => Object.entries(s.digest).map(([a, h]) => `${a}:${h}`).join(' ')).join(', '),
         },
     checkBuilderIdentity(view, signer),
-    checkExpectedBuilder(view, input.expected.builderId),
+    checkExpectedBuilder(view, input.expected.builderId, signer, input.expected.namedSigner),
   ];
   const consistency = checkSourceConsistency(view, signer);
   checks.push(consistency.check, ...checkSourceExpectations(view, consistency.source, input.expected));

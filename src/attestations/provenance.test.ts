@@ -113,6 +113,29 @@ const CASES: Case[] = [
     expected: { sourceUri: 'github.com/aspect-build/rules_lint', workflowInputs: {} },
     failCode: 'BUILDER_UNTRUSTED',
   },
+  {
+    name: 'GitHub attestation without --builder-id, the builder named by --certificate-identity-regexp',
+    artifact: `${T}bcr/MODULE.bazel`,
+    attestation: `${T}bcr/MODULE.bazel.intoto.jsonl`,
+    signer: github('https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1', 'github.com/aspect-build/rules_lint', 'refs/heads/publish-to-bcr'),
+    expected: { sourceUri: 'github.com/aspect-build/rules_lint', workflowInputs: {}, namedSigner: { identityRegexp: 'https://github\\.com/bazel-contrib/publish-to-bcr/.*' } },
+  },
+  {
+    name: 'a named identity that is another workflow does not trust the builder',
+    artifact: `${T}bcr/MODULE.bazel`,
+    attestation: `${T}bcr/MODULE.bazel.intoto.jsonl`,
+    signer: github('https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1', 'github.com/aspect-build/rules_lint', 'refs/heads/publish-to-bcr'),
+    expected: { sourceUri: 'github.com/aspect-build/rules_lint', workflowInputs: {}, namedSigner: { identity: 'https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml' } },
+    failCode: 'BUILDER_UNTRUSTED',
+  },
+  {
+    name: 'naming the delegator as signer does not trust the delegated builder',
+    artifact: `${T}gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch`,
+    attestation: `${T}gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa`,
+    signer: github(`${GEN}delegator_generic_slsa3.yml@refs/tags/v2.1.0`, EXAMPLE, 'refs/heads/main'),
+    expected: { sourceUri: EXAMPLE, workflowInputs: {}, namedSigner: { identity: `${GEN}delegator_generic_slsa3.yml@refs/tags/v2.1.0` } },
+    failCode: 'BUILDER_UNTRUSTED',
+  },
 ];
 
 describe('evaluateProvenance on real slsa-verifier provenance', () => {

@@ -103,7 +103,7 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
     artifactDigest,
     signer: v.signer ?? {},
     signatureVerified: v.verified,
-    expected: toExpectationsInput(options.provenance),
+    expected: toExpectationsInput(options.provenance, options.sigstore.expected),
     source,
     ...(v.tlog[0] !== undefined && { logIndex: v.tlog[0].logIndex }),
   });

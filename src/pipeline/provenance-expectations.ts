@@ -1,5 +1,5 @@
 import type { ProvenanceExpectationsInput } from '../attestations/index.js';
-import type { ProvenanceExpectations } from './options.js';
+import type { IdentityExpectation, ProvenanceExpectations } from './options.js';
 
 /** Whether the user gave any slsa-verifier expectation (then provenance is required). */
 export function provenanceExpectationsGiven(p: ProvenanceExpectations): boolean {
@@ -7,8 +7,9 @@ export function provenanceExpectationsGiven(p: ProvenanceExpectations): boolean 
 }
 
 /** The pipeline's expectations in the shape the provenance rules take. */
-export function toExpectationsInput(p: ProvenanceExpectations): ProvenanceExpectationsInput {
+export function toExpectationsInput(p: ProvenanceExpectations, namedSigner: IdentityExpectation): ProvenanceExpectationsInput {
   return {
+    namedSigner,
     ...(p.sourceUri !== undefined && { sourceUri: p.sourceUri }),
     ...(p.sourceBranch !== undefined && { sourceBranch: p.sourceBranch }),
     ...(p.sourceTag !== undefined && { sourceTag: p.sourceTag }),

@@ -1,0 +1,60 @@
+/**
+ * What `vouch artifact` verifies against: a file (hashed while streaming) or a digest given as
+ * `sha256:<hex>`. Small files are also kept in memory so that @sigstore/verify can check a message
+ * signature over the bytes themselves; larger ones are verified over their digest.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fail, messageOf } from '../errors.js';
+
+/** Files up to this size are kept in memory for signature verification over the bytes. */
+export const IN_MEMORY_ARTIFACT_BYTES = 32 * 1024 * 1024;
+
+export interface ArtifactSubject {
+  readonly reference: string;
+  readonly sha256: string;
+  /** Files only: also hashed with sha512, which in-toto subjects (npm) often use alone. */
+  readonly sha512?: string;
+  readonly size?: number;
+  /** The file's bytes when it is small enough (see IN_MEMORY_ARTIFACT_BYTES). */
+  readonly bytes?: Buffer;
+}
+
+const DIGEST = /^sha256:([0-9a-fA-F]{64})$/;
+
+export async function resolveArtifactSubject(target: string, maxBytes: number, signal?: AbortSignal): Promise<ArtifactSubject> {
+  const m = DIGEST.exec(target);
+  if (m?.[1] !== undefined) return { reference: target, sha256: m[1].toLowerCase() };
+  if (/^sha(256|384|512):/i.test(target)) fail('USAGE', `a digest must be sha256:<64 hex digits>, got ${JSON.stringify(target)}`);
+  let info;
+  try {
+    info = await stat(target);
+  } catch (err) {
+    return fail('INPUT_UNREADABLE', `cannot read artifact ${target}: ${messageOf(err)}`, { cause: err });
+  }
+  if (!info.isFile()) fail('INPUT_UNREADABLE', `artifact ${target} is not a regular file`);
+  if (info.size > maxBytes) fail('LIMIT_EXCEEDED', `artifact ${target} is ${info.size} bytes, more than the limit of ${maxBytes}`);
+  const hash = createHash('sha256');
+  const hash512 = createHash('sha512');
+  const keep = info.size <= IN_MEMORY_ARTIFACT_BYTES;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(target, signal ? { signal } : {})) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > maxBytes) fail('LIMIT_EXCEEDED', `artifact ${target} grew past the limit of ${maxBytes} bytes while it was read`);
+      hash.update(buf);
+      hash512.update(buf);
+      if (keep) chunks.push(buf);
+    }
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'LIMIT_EXCEEDED') throw err;
+    return fail('INPUT_UNREADABLE', `cannot read artifact ${target}: ${messageOf(err)}`, { cause: err });
+  }
+  // A file that changed size while it was read is not the file that was stat'ed: keep the digest
+  // of what was read, but only trust bytes for in-memory verification when they are all there.
+  const bytes = keep && size <= IN_MEMORY_ARTIFACT_BYTES ? Buffer.concat(chunks) : undefined;
+  return { reference: target, sha256: hash.digest('hex'), sha512: hash512.digest('hex'), size, ...(bytes && { bytes }) };
+}

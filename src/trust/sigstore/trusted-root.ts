@@ -1,0 +1,104 @@
+/**
+ * Trust material: what vouch trusts when it verifies a Sigstore bundle.
+ *
+ * Default: the public-good trusted root embedded (base64) in @sigstore/tuf's seeds.json. It is read
+ * from disk, never fetched: @sigstore/tuf's online client is not used, so verification is offline
+ * and the answer only changes when the dependency is upgraded. `--trusted-root <file>` replaces it
+ * (private or staging instances). `--key <pem>` adds a public key for key-signed bundles.
+ */
+import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial } from '@sigstore/verify';
+import type { TrustMaterial } from '@sigstore/verify';
+import { fail, messageOf } from '../../errors.js';
+import { readBoundedFile } from './read-bounded.js';
+import { validateTrustedRootJSON } from './trusted-root-validate.js';
+
+export const PUBLIC_GOOD_SOURCE = 'embedded public-good trusted root (@sigstore/tuf seeds)';
+const SEEDS_REPO = 'https://tuf-repo-cdn.sigstore.dev';
+const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface TrustOptions {
+  /** trusted_root.json file; default: the embedded public-good root. */
+  readonly trustedRoot?: string;
+  /** PEM public key file for key-signed bundles. */
+  readonly key?: string;
+}
+
+/** A transparency log as the online lookup needs it. */
+export interface TrustedLog {
+  readonly baseUrl: string;
+  /** Hex of the log ID (SHA-256 of the log's public key). */
+  readonly logIdHex: string;
+  readonly publicKey: KeyObject;
+}
+
+export interface SigstoreTrust {
+  readonly material: TrustMaterial;
+  /** Where the trusted root came from, for reports. */
+  readonly source: string;
+  /** The user's --key, when given: it verifies every key-signed bundle whatever its hint. */
+  readonly key?: { readonly name: string; readonly publicKey: KeyObject };
+  readonly tlogs: readonly TrustedLog[];
+}
+
+/** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
+export async function loadTrustMaterial(options: TrustOptions): Promise<SigstoreTrust> {
+  const rootJSON = options.trustedRoot === undefined ? await embeddedPublicGoodRoot() : await readJSONFile(options.trustedRoot, '--trusted-root');
+  const key = options.key === undefined ? undefined : { name: options.key, pem: (await readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key')).toString('utf8') };
+  return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
+}
+
+/** Builds trust material from trusted_root.json content (and optionally a PEM key); validates first. */
+export function trustFromJSON(rootJSON: unknown, opts: { source: string; key?: { name: string; pem: string } }): SigstoreTrust {
+  const problems = validateTrustedRootJSON(rootJSON);
+  if (problems.length > 0) {
+    fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is invalid: ${problems.slice(0, 5).join('; ')}`, { details: { problems } });
+  }
+  const key = opts.key && { name: opts.key.name, publicKey: parsePublicKey(opts.key.pem, opts.key.name) };
+  try {
+    const root = TrustedRoot.fromJSON(rootJSON);
+    // With --key, cosign ignores the bundle's key hint: the one key given must have signed.
+    const finder = key && (() => ({ publicKey: key.publicKey, validFor: () => true }));
+    const material = toTrustMaterial(root, finder);
+    const tlogs = material.tlogs.map((t) => ({ baseUrl: t.baseURL, logIdHex: t.logID.toString('hex'), publicKey: t.publicKey }));
+    return { material, source: opts.source, tlogs, ...(key && { key }) };
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is unusable: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+function parsePublicKey(pem: string, name: string): KeyObject {
+  try {
+    const key = createPublicKey(pem);
+    if (key.type !== 'public') throw new Error('not a public key');
+    return key;
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `--key ${name} is not a PEM public key: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+let embedded: unknown;
+
+/** The trusted root embedded in @sigstore/tuf's seeds.json (read once per process). */
+export async function embeddedPublicGoodRoot(): Promise<unknown> {
+  if (embedded !== undefined) return embedded;
+  const path = createRequire(import.meta.url).resolve('@sigstore/tuf/seeds.json');
+  const seeds = JSON.parse(await readFile(path, 'utf8')) as Record<string, { targets?: Record<string, string> }>;
+  const b64 = seeds[SEEDS_REPO]?.targets?.['trusted_root.json'];
+  if (typeof b64 !== 'string') fail('TRUST_MATERIAL_INVALID', `@sigstore/tuf seeds hold no trusted_root.json for ${SEEDS_REPO}`);
+  embedded = JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as unknown;
+  return embedded;
+}
+
+async function readJSONFile(path: string, flag: string): Promise<unknown> {
+  const bytes = await readBoundedFile(path, MAX_TRUST_FILE_BYTES, flag);
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `${flag} ${path} is not JSON: ${messageOf(err)}`, { cause: err });
+  }
+}
