@@ -1,0 +1,42 @@
+import type { RunContext } from '../context.js';
+import type { AttestationEvidence, Check, ProvenanceEvidence, SignatureEvidence } from '../evidence/index.js';
+import type { Discovery } from '../sources/image/discover-types.js';
+import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
+import { collectImageProvenance } from './image-provenance.js';
+import { verifyAttachment } from './image-verify.js';
+import type { VerifiedAttachment } from './image-verify.js';
+import type { ImageOptions } from './options.js';
+
+export interface ImageAttachmentEvidence {
+  readonly verified: readonly VerifiedAttachment[];
+  readonly signatures: SignatureEvidence[];
+  readonly attestations: AttestationEvidence[];
+  readonly provenance: ProvenanceEvidence[];
+  readonly checks: Check[];
+  readonly warnings: string[];
+}
+
+/** Verifies every attachment found; trust material is loaded only when there is something to verify. */
+export async function verifyImageAttachments(discovery: Discovery, options: ImageOptions, ctx: RunContext): Promise<ImageAttachmentEvidence> {
+  const { sigstore } = options;
+  const warnings: string[] = [];
+  if (sigstore.insecureIgnoreTlog) warnings.push(TLOG_IGNORED_WARNING);
+  if (sigstore.rekorUrl !== undefined) warnings.push('--rekor-url is not used by vouch image: image signatures are verified with the log proof they carry');
+  const signed = discovery.attachments.filter((a) => a.kind !== 'unsigned-statement');
+  const trust = signed.length > 0 || sigstore.key !== undefined || sigstore.trustedRoot !== undefined
+    ? await loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) })
+    : undefined;
+  const settings = trust && { trust, expected: sigstore.expected, insecureIgnoreTlog: sigstore.insecureIgnoreTlog, maxDocumentBytes: options.limits.maxDocumentBytes };
+  const verified = discovery.attachments.map((a) => verifyAttachment(a, settings));
+  ctx.log.debug(`verified ${verified.length} attachment(s)`);
+  for (const v of verified) warnings.push(...(v.result?.warnings ?? []));
+  const prov = collectImageProvenance(verified, options.provenance, options.sigstore.expected);
+  return {
+    verified,
+    signatures: verified.flatMap((v) => (v.signature ? [v.signature] : [])),
+    attestations: verified.flatMap((v) => (v.attestation ? [{ ...v.attestation, interpreted: prov.interpreted.has(v.attachment.source) }] : [])),
+    provenance: prov.provenance,
+    checks: prov.checks,
+    warnings,
+  };
+}

@@ -1,0 +1,95 @@
+import type { Check, InventoryEvidence, SbomDocumentEvidence, SbomEvidence } from '../evidence/index.js';
+import type { ImageContents } from '../inventory/image-contents.js';
+import type { LayerSummary } from '../inventory/image-inventory.js';
+import type { SbomDocument } from '../sbom/index.js';
+
+const byName = <T extends { name: string; version?: string }>(a: T, b: T): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : (a.version ?? '') < (b.version ?? '') ? -1 : (a.version ?? '') > (b.version ?? '') ? 1 : 0;
+
+export function inventoryEvidence(contents: ImageContents, layers: readonly LayerSummary[]): InventoryEvidence {
+  const { inventory } = contents;
+  return {
+    source: inventory.databasePath ?? 'image layers (no apk database)',
+    packages: inventory.packages
+      .map((p) => ({
+        name: p.name,
+        version: p.version,
+        ...(p.arch !== undefined && { arch: p.arch }),
+        ...(p.license !== undefined && { license: p.license }),
+        ...(p.origin !== undefined && { origin: p.origin }),
+        ...(p.commit !== undefined && { commit: p.commit }),
+        ...(p.checksum !== undefined && { checksum: p.checksum }),
+        files: p.files.length,
+      }))
+      .sort(byName),
+    fileCount: inventory.files.size,
+    layers: layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, files: l.files })),
+  };
+}
+
+export function sbomEvidence(contents: ImageContents): SbomEvidence {
+  const documents = contents.sboms.flatMap((s) => (s.result.kind === 'sbom' ? [documentEvidence(s.path, s.result.document)] : []));
+  if (documents.length > 0) return { status: 'present', documents };
+  return { status: contents.sboms.length > 0 ? 'invalid' : 'absent', documents: [] };
+}
+
+function documentEvidence(origin: string, d: SbomDocument): SbomDocumentEvidence {
+  return {
+    origin,
+    format: d.format,
+    specVersion: d.specVersion,
+    ...(d.name !== undefined && { name: d.name }),
+    ...(d.namespace !== undefined && { namespace: d.namespace }),
+    ...(d.created !== undefined && { created: d.created }),
+    creators: d.creators,
+    packages: d.packages
+      .map((p) => ({
+        name: p.name,
+        ...(p.version !== undefined && { version: p.version }),
+        ...(p.purl !== undefined && { purl: p.purl }),
+        ...(p.licenseDeclared !== undefined && { licenseDeclared: p.licenseDeclared }),
+        ...(p.licenseConcluded !== undefined && { licenseConcluded: p.licenseConcluded }),
+        ...(p.supplier !== undefined && { supplier: p.supplier }),
+      }))
+      .sort(byName),
+    fileCount: d.files.length,
+    issues: d.issues,
+  };
+}
+
+/** Checks about what is installed: the apk database and the embedded SBOMs could be read. */
+export function contentChecks(contents: ImageContents): Check[] {
+  const checks: Check[] = [];
+  const { inventory, databaseProblems, sboms, oversized } = contents;
+  if (oversized.length > 0) {
+    checks.push({ id: 'image.contents.size', status: 'fail', code: 'DOCUMENT_TOO_LARGE', message: `${oversized.length} database or SBOM file(s) exceed the document size cap and were not read`, details: { paths: oversized } });
+  }
+  if (inventory.databasePath === undefined) {
+    checks.push({ id: 'image.apk-db', status: 'absent', code: 'APK_DB_ABSENT', message: 'the image has no apk database (lib/apk/db/installed)' });
+  } else if (databaseProblems.length > 0) {
+    checks.push({
+      id: 'image.apk-db',
+      status: 'fail',
+      code: 'APK_DB_MALFORMED',
+      message: `${databaseProblems.length} problem(s) in ${inventory.databasePath}`,
+      details: { problems: databaseProblems.slice(0, 50) },
+    });
+  } else {
+    checks.push({ id: 'image.apk-db', status: 'pass', code: 'APK_DB_READ', message: `${inventory.packages.length} package(s) in ${inventory.databasePath}` });
+  }
+  const unreadable = sboms.filter((s) => s.result.kind !== 'sbom');
+  if (sboms.length === 0) {
+    checks.push({ id: 'image.sbom.embedded', status: 'absent', code: 'SBOM_ABSENT', message: 'no embedded SBOMs under var/lib/db/sbom/' });
+  } else if (unreadable.length > 0) {
+    checks.push({
+      id: 'image.sbom.embedded',
+      status: 'fail',
+      code: 'SBOM_UNREADABLE',
+      message: `${unreadable.length} of ${sboms.length} embedded SBOM(s) could not be read`,
+      details: { paths: unreadable.map((s) => s.path) },
+    });
+  } else {
+    checks.push({ id: 'image.sbom.embedded', status: 'pass', code: 'SBOM_READ', message: `${sboms.length} embedded SBOM(s) read` });
+  }
+  return checks;
+}

@@ -1,0 +1,150 @@
+/**
+ * Verifies what discovery found attached to an image, through the Sigstore trust layer:
+ * cosign simple-signing signatures, cosign DSSE attestations, Sigstore bundle artifacts. Every
+ * outcome is data (a SignatureEvidence or AttestationEvidence with a code); a signature or
+ * statement about another digest never counts.
+ */
+import { fail } from '../errors.js';
+import type { AttestationEvidence, SignatureEvidence, SignatureKind } from '../evidence/index.js';
+import type { Attachment } from '../sources/image/discover-types.js';
+import { COSIGN_ANNOTATIONS, annotation } from '../sources/image/discover-types.js';
+import { hexOf } from '../sources/image/digest.js';
+import { parseBundle, parseBundleJSON, verifyBundle } from '../trust/sigstore/index.js';
+import type { ArtifactInput, BundleVerification, ExpectedSigner, SignerExpectation, SigstoreTrust } from '../trust/sigstore/index.js';
+import { intotoV001Check, legacyToBundleJSON } from './image-legacy-bundle.js';
+import { checkSimpleSigningPayload } from './image-payload.js';
+
+/** cosign v3 signs images as an in-toto statement of this type in a DSSE bundle. */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+const PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
+
+export interface VerifiedAttachment {
+  readonly attachment: Attachment;
+  readonly result: BundleVerification | undefined;
+  readonly signature?: SignatureEvidence;
+  readonly attestation?: AttestationEvidence;
+}
+
+export interface VerifySettings {
+  readonly trust: SigstoreTrust;
+  readonly expected: ExpectedSigner;
+  readonly insecureIgnoreTlog: boolean;
+  readonly maxDocumentBytes: number;
+}
+
+/** `settings` may be absent only when nothing signed was found (no trust material was loaded). */
+export function verifyAttachment(att: Attachment, settings: VerifySettings | undefined): VerifiedAttachment {
+  if (att.kind === 'unsigned-statement') return { attachment: att, result: undefined, attestation: unsignedAttestation(att) };
+  const s = settings ?? fail('INTERNAL', 'signed attachments need trust material');
+  switch (att.kind) {
+    case 'cosign-signature':
+      return verifyCosignSignature(att, s);
+    case 'dsse-attestation':
+      return verifyDsse(att, s);
+    case 'sigstore-bundle':
+      return verifySigstoreBundle(att, s);
+  }
+}
+
+/** Attestations need no named signer when the caller checks the builder identity itself. */
+function signerFor(s: VerifySettings): SignerExpectation {
+  const e = s.expected;
+  return e.identity !== undefined || e.identityRegexp !== undefined || s.trust.key !== undefined ? e : { anySigner: true };
+}
+
+function verifyCosignSignature(att: Extract<Attachment, { kind: 'cosign-signature' }>, s: VerifySettings): VerifiedAttachment {
+  const payload = checkSimpleSigningPayload(att.payload, att.attachedTo);
+  const converted = legacyToBundleJSON(att);
+  if (!converted.ok) return { attachment: att, result: undefined, signature: failedSignature('cosign-simple-signing', att, converted.code, converted.message) };
+  const parsed = parseBundleJSON(converted.json);
+  if (!parsed.ok) return { attachment: att, result: undefined, signature: failedSignature('cosign-simple-signing', att, parsed.code, parsed.message) };
+  const result = verifyBundle(parsed, { kind: 'bytes', bytes: att.payload }, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+  // The payload must name this very digest: a valid signature over another image proves nothing here.
+  const outcome = !payload.ok && result.verified ? { verified: false, code: payload.code, message: payload.message } : result;
+  return { attachment: att, result, signature: toSignature('cosign-simple-signing', att, result, outcome) };
+}
+
+function verifyDsse(att: Extract<Attachment, { kind: 'dsse-attestation' }>, s: VerifySettings): VerifiedAttachment {
+  const converted = legacyToBundleJSON(att);
+  if (!converted.ok) return { attachment: att, result: undefined, attestation: failedAttestation(att, converted.code, converted.message) };
+  const parsed = parseBundleJSON(converted.json);
+  if (!parsed.ok) return { attachment: att, result: undefined, attestation: failedAttestation(att, parsed.code, parsed.message) };
+  const cert = annotation(att.annotations, COSIGN_ANNOTATIONS.certificate);
+  const result = verifyBundle(parsed, { kind: 'digest', digest: { algorithm: 'sha256', hex: hexOf(att.attachedTo) } }, s.trust, signerFor(s), {
+    insecureIgnoreTlog: s.insecureIgnoreTlog,
+    legacyBodyChecks: { 'intoto/0.0.1': intotoV001Check(att.envelope, cert) },
+  });
+  return { attachment: att, result, attestation: toAttestation(att, result) };
+}
+
+function verifySigstoreBundle(att: Extract<Attachment, { kind: 'sigstore-bundle' }>, s: VerifySettings): VerifiedAttachment {
+  const parsed = parseBundle(att.bundle, s.maxDocumentBytes);
+  if (!parsed.ok) return { attachment: att, result: undefined, signature: failedSignature('sigstore-bundle', att, parsed.code, parsed.message) };
+  // cosign v3 signs the image digest itself (message signature) or a statement about it (DSSE).
+  const artifact: ArtifactInput = { kind: 'digest', digest: { algorithm: 'sha256', hex: hexOf(att.attachedTo) } };
+  if (parsed.content === 'dsse' && att.annotations[PREDICATE_ANNOTATION] !== COSIGN_SIGN_PREDICATE) {
+    const result = verifyBundle(parsed, artifact, s.trust, signerFor(s), { insecureIgnoreTlog: s.insecureIgnoreTlog });
+    return { attachment: att, result, attestation: toAttestation(att, result) };
+  }
+  // A message signature over the digest, or cosign v3's signing statement: an image signature,
+  // which must come from the named signer.
+  if (parsed.content === 'dsse') {
+    const result = verifyBundle(parsed, artifact, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+    const wrongType = result.verified && result.statement?.predicateType !== COSIGN_SIGN_PREDICATE;
+    const outcome = wrongType ? { verified: false, code: 'PREDICATE_TYPE_MISMATCH', message: 'the bundle annotation and the signed statement disagree on the predicate type' } : result;
+    return { attachment: att, result, signature: toSignature('sigstore-bundle', att, result, outcome) };
+  }
+  const result = verifyBundle(parsed, artifact, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+  return { attachment: att, result, signature: toSignature('sigstore-bundle', att, result, result) };
+}
+
+function toSignature(kind: SignatureKind, att: Attachment, result: BundleVerification, outcome: { verified: boolean; code: string; message: string }): SignatureEvidence {
+  const signer = result.signer;
+  return {
+    kind,
+    verified: outcome.verified,
+    code: outcome.code,
+    message: outcome.message,
+    ...(signer?.identity !== undefined && { identity: signer.identity }),
+    ...(signer?.issuer !== undefined && { issuer: signer.issuer }),
+    ...(signer?.key !== undefined && { key: signer.key }),
+    ...(signer && { signer }),
+    ...(result.tlog.length > 0 && { tlog: result.tlog }),
+    source: att.source,
+    attachedTo: att.attachedTo,
+    ...(result.signedAt !== undefined && { signedAt: result.signedAt }),
+  };
+}
+
+function toAttestation(att: Attachment, result: BundleVerification): AttestationEvidence {
+  const signer = result.signer;
+  const predicateType = result.statement?.predicateType ?? att.annotations['predicateType'] ?? att.annotations['dev.sigstore.bundle.predicateType'] ?? 'unknown';
+  return {
+    predicateType,
+    verified: result.verified,
+    interpreted: false,
+    code: result.code,
+    message: result.message,
+    ...(signer?.identity !== undefined && { identity: signer.identity }),
+    ...(signer?.issuer !== undefined && { issuer: signer.issuer }),
+    ...(signer?.key !== undefined && { key: signer.key }),
+    ...(signer && { signer }),
+    ...(result.tlog.length > 0 && { tlog: result.tlog }),
+    source: att.source,
+    attachedTo: att.attachedTo,
+    ...(result.statement && { subjects: result.statement.subjects }),
+  };
+}
+
+function failedSignature(kind: SignatureKind, att: Attachment, code: string, message: string): SignatureEvidence {
+  return { kind, verified: false, code, message, source: att.source, attachedTo: att.attachedTo };
+}
+
+function failedAttestation(att: Attachment, code: string, message: string): AttestationEvidence {
+  return { predicateType: att.annotations['predicateType'] ?? 'unknown', verified: false, interpreted: false, code, message, source: att.source, attachedTo: att.attachedTo };
+}
+
+function unsignedAttestation(att: Extract<Attachment, { kind: 'unsigned-statement' }>): AttestationEvidence {
+  const predicateType = att.annotations['in-toto.io/predicate-type'] ?? 'unknown';
+  return { predicateType, verified: false, interpreted: false, code: 'ATTESTATION_UNSIGNED', message: 'an in-toto statement stored without a signature (BuildKit); it proves nothing', source: att.source, attachedTo: att.attachedTo };
+}

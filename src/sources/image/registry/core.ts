@@ -1,0 +1,151 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Logger } from '../../../context.js';
+import { fail } from '../../../errors.js';
+import type { ImageCore, ReferrersResult } from '../core.js';
+import type { Digest } from '../digest.js';
+import { checkBytes, readCapped, sha256Digest, verifyingStream } from '../digest.js';
+import type { Descriptor, RawManifest } from '../manifest.js';
+import { parseManifest } from '../manifest.js';
+import { MANIFEST_MEDIA_TYPES, MEDIA } from '../media-types.js';
+import { apiHost } from '../reference.js';
+import { basicHeader, fetchBearerToken, parseChallenge } from './auth.js';
+import type { Credentials } from './credentials.js';
+import type { HttpResponse, RegistryHttp } from './http.js';
+import { discard, header, redact } from './http.js';
+
+export interface RegistryTarget {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: Digest;
+}
+
+/** Loopback hosts may speak plain HTTP (local test registries); anything else needs permission. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** An image in a registry, spoken to through the OCI Distribution API. */
+export class RegistryCore implements ImageCore {
+  readonly name: string;
+  private readonly base: string;
+  private readonly plainHttp: boolean;
+  private authorization: string | undefined;
+
+  constructor(
+    private readonly target: RegistryTarget,
+    private readonly http: RegistryHttp,
+    private readonly credentials: Credentials | undefined,
+    allowHttp: boolean,
+    private readonly maxDocumentBytes: number,
+    private readonly log: Logger,
+  ) {
+    const host = apiHost(target.registry);
+    this.plainHttp = isLoopbackHost(host) || allowHttp;
+    this.base = `${this.plainHttp ? 'http' : 'https'}://${host}/v2/${target.repository}`;
+    this.name = `${target.registry}/${target.repository}`;
+  }
+
+  async root(): Promise<RawManifest> {
+    const ref = this.target.digest ?? this.target.tag ?? 'latest';
+    const found = await this.getManifest(ref, this.target.digest);
+    if (!found) return fail('NOT_FOUND', `${this.name}: no manifest ${ref}`, { hints: ['check the tag or digest, and that you may pull this repository'] });
+    return found;
+  }
+
+  manifest(descriptor: Descriptor): Promise<RawManifest | undefined> {
+    return this.getManifest(descriptor.digest, descriptor.digest, descriptor.size);
+  }
+
+  tag(tag: string): Promise<RawManifest | undefined> {
+    return this.getManifest(tag, undefined);
+  }
+
+  async blob(descriptor: Descriptor): Promise<Readable> {
+    const res = await this.get(`${this.base}/blobs/${descriptor.digest}`, {});
+    if (res.status === 404) {
+      await discard(res);
+      fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing from the registry`);
+    }
+    await this.expectOk(res, `blob ${descriptor.digest}`);
+    return pipeline(res.body, verifyingStream(descriptor.digest, descriptor.size, `${this.name} blob ${descriptor.digest}`), () => undefined);
+  }
+
+  async referrers(digest: Digest): Promise<ReferrersResult> {
+    const res = await this.get(`${this.base}/referrers/${digest}`, { accept: MEDIA.ociIndex });
+    // Registries without the API answer 404 (distribution 2.8); some answer 400 or 405.
+    if (res.status === 404 || res.status === 400 || res.status === 405) {
+      await discard(res);
+      return { kind: 'unsupported' };
+    }
+    await this.expectOk(res, `referrers of ${digest}`);
+    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} referrers of ${digest}`);
+    const parsed = parseManifest({ bytes, digest: sha256Digest(bytes), mediaType: MEDIA.ociIndex }, `${this.name} referrers of ${digest}`);
+    if (parsed.kind !== 'index') return fail('INPUT_MALFORMED', `${this.name}: referrers response is not an index`);
+    return { kind: 'list', manifests: parsed.manifests };
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /**
+   * Fetches a manifest, buffered under the document cap and checked: by digest against that
+   * digest; by tag against the Docker-Content-Digest header when the registry sends one.
+   */
+  private async getManifest(ref: string, digest: Digest | undefined, size?: number): Promise<RawManifest | undefined> {
+    const res = await this.get(`${this.base}/manifests/${ref}`, { accept: MANIFEST_MEDIA_TYPES.join(', ') });
+    if (res.status === 404) {
+      await discard(res);
+      return undefined;
+    }
+    await this.expectOk(res, `manifest ${ref}`);
+    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} manifest ${ref}`);
+    const what = `${this.name} manifest ${ref}`;
+    const computed = sha256Digest(bytes);
+    if (digest) checkBytes(bytes, digest, size, what);
+    const claimed = header(res.headers, 'docker-content-digest');
+    if (claimed && claimed.startsWith('sha256:') && claimed !== computed) {
+      fail('DIGEST_MISMATCH', `${what}: the registry says ${claimed} but the content is ${computed}`);
+    }
+    const contentType = header(res.headers, 'content-type');
+    return { bytes, digest: computed, ...(contentType ? { mediaType: contentType } : {}) };
+  }
+
+  private async get(url: string, headers: Record<string, string>): Promise<HttpResponse> {
+    const send = () => this.http.send({ method: 'GET', url, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
+    let res = await send();
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
+    await discard(res);
+    if (!challenge) fail('UNAUTHORIZED', `${this.name}: the registry refused access and sent no usable challenge`);
+    if (challenge.scheme === 'basic') {
+      if (!this.credentials) fail('UNAUTHORIZED', `${this.name}: the registry wants a user name and password`, { hints: HINTS });
+      if (!this.plainHttp || isLoopbackHost(apiHost(this.target.registry))) this.authorization = basicHeader(this.credentials);
+      else fail('UNAUTHORIZED', `${this.name}: refusing to send a password over plain HTTP`);
+    } else {
+      const scope = `repository:${this.target.repository}:pull`;
+      const token = await fetchBearerToken(this.http, challenge, scope, this.credentials, this.plainHttp);
+      this.authorization = `Bearer ${token}`;
+      this.log.debug(`${this.name}: got a ${this.credentials ? 'credentialed' : 'anonymous'} bearer token`);
+    }
+    res = await send();
+    if (res.status === 401 || res.status === 403) {
+      await discard(res);
+      fail('UNAUTHORIZED', `${this.name}: access denied (HTTP ${res.status}) for ${redact(url)}`, { hints: HINTS });
+    }
+    return res;
+  }
+
+  private async expectOk(res: HttpResponse, what: string): Promise<void> {
+    if (res.status === 200) return;
+    await discard(res);
+    if (res.status === 401 || res.status === 403) fail('UNAUTHORIZED', `${this.name}: access denied to ${what} (HTTP ${res.status})`, { hints: HINTS });
+    if (res.status === 429 || res.status >= 500) fail('NETWORK', `${this.name}: ${what}: the registry answered HTTP ${res.status} after retries`);
+    fail('NETWORK', `${this.name}: ${what}: unexpected HTTP ${res.status}`);
+  }
+}
+
+const HINTS = ['log in with docker login (credentials in ~/.docker/config.json are used), or pass --registry-username/--registry-password'];

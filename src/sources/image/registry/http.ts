@@ -1,0 +1,161 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EnvHttpProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../../../context.js';
+import { VouchError, fail } from '../../../errors.js';
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable & { dump?(): Promise<void> };
+  /** The URL that answered (after redirects). */
+  readonly url: string;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts after the first one, for 429, 5xx and connection errors. */
+  readonly retries: number;
+  /** First backoff; doubled each attempt. */
+  readonly baseDelayMs: number;
+  /** Longest wait vouch accepts (Retry-After included); a longer demand fails instead of hanging. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 250, maxDelayMs: 30_000 };
+const MAX_REDIRECTS = 5;
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * HTTP for registries: undici with HTTPS_PROXY/NO_PROXY from the environment, retries with
+ * exponential backoff on 429 and 5xx honouring Retry-After, and redirects followed by hand so that
+ * the registry's Authorization header never travels to another origin (blob storage, CDNs).
+ */
+export class RegistryHttp {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.dispatcher = new EnvHttpProxyAgent({ connect: { timeout: 15_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let headers: Record<string, string> = { ...(req.headers ?? {}) };
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const res = await this.sendWithRetry({ ...req, url, headers });
+      if (![301, 302, 303, 307, 308].includes(res.status)) return res;
+      const location = header(res.headers, 'location');
+      await discard(res);
+      if (!location) fail('NETWORK', `${redact(url)}: redirect without a Location`);
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') fail('NETWORK', `${redact(url)}: redirect to unsupported scheme ${next.protocol}`);
+      if (new URL(url).protocol === 'https:' && next.protocol === 'http:') fail('NETWORK', `${redact(url)}: refusing a redirect from HTTPS to plain HTTP`);
+      // Credentials belong to the registry; blob storage gets signed URLs, never our token.
+      if (next.origin !== new URL(url).origin) headers = withoutAuth(headers);
+      url = next.toString();
+    }
+    return fail('NETWORK', `${redact(req.url)}: more than ${MAX_REDIRECTS} redirects`);
+  }
+
+  private async sendWithRetry(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt++) {
+      let res: HttpResponse;
+      try {
+        const r = await request(req.url, {
+          method: req.method,
+          headers: req.headers,
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          dispatcher: this.dispatcher,
+          ...(this.signal ? { signal: this.signal } : {}),
+        });
+        res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url };
+      } catch (err) {
+        if (attempt >= this.retry.retries || this.signal?.aborted) {
+          throw new VouchError({
+            code: 'NETWORK',
+            message: `${redact(req.url)}: ${(err as Error).message} (after ${attempt + 1} attempts)`,
+            cause: err,
+            hints: ['check that the registry is reachable (HTTPS_PROXY/NO_PROXY are honoured)'],
+          });
+        }
+        await this.wait(this.backoff(attempt), req.url, `connection failed: ${(err as Error).message}`);
+        continue;
+      }
+      if (!RETRY_STATUS.has(res.status) || attempt >= this.retry.retries) return res;
+      const delay = retryAfterMs(res.headers) ?? this.backoff(attempt);
+      await discard(res);
+      if (delay > this.retry.maxDelayMs) {
+        fail('NETWORK', `${redact(req.url)}: the registry answered ${res.status} and asked to wait ${Math.ceil(delay / 1000)} s`, {
+          hints: ['try again later; the registry is rate limiting or unavailable'],
+        });
+      }
+      await this.wait(delay, req.url, `HTTP ${res.status}`);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.retry.baseDelayMs * 2 ** attempt, this.retry.maxDelayMs);
+  }
+
+  private async wait(ms: number, url: string, why: string): Promise<void> {
+    this.log.debug(`${redact(url)}: ${why}; retrying in ${ms} ms`);
+    await sleep(ms, undefined, this.signal ? { signal: this.signal } : {});
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+export function header(headers: HttpResponse['headers'], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Retry-After in milliseconds: delta-seconds, or an HTTP-date measured against the response's own
+ * Date header (never the local clock, which may be skewed or pinned by --effective-time).
+ */
+export function retryAfterMs(headers: HttpResponse['headers']): number | undefined {
+  const value = header(headers, 'retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  const date = Date.parse(header(headers, 'date') ?? '');
+  if (Number.isNaN(at) || Number.isNaN(date)) return undefined;
+  return Math.max(0, at - date);
+}
+
+export async function discard(res: HttpResponse): Promise<void> {
+  try {
+    if (res.body.dump) await res.body.dump();
+    else res.body.destroy();
+  } catch {
+    // The body is unwanted; a broken connection here changes nothing.
+  }
+}
+
+function withoutAuth(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+}
+
+/** URLs in messages lose their query strings: signed blob URLs carry credentials there. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
