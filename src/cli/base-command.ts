@@ -3,9 +3,8 @@ import { Command, Flags } from '@oclif/core';
 import { isVouchError, messageOf, VouchError } from '../errors.js';
 import type { Evidence } from '../evidence/index.js';
 import type { RunContext } from '../context.js';
-import { evaluatePolicies } from '../policy/index.js';
-import { renderReport, REPORT_FORMATS } from '../report/index.js';
-import type { Report, ReportFormat } from '../report/index.js';
+import { REPORT_FORMATS } from '../report/types.js';
+import type { Report, ReportFormat } from '../report/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { loadPolicies } from './policies.js';
 import { stderrLogger } from './logger.js';
@@ -62,9 +61,14 @@ export abstract class VouchCommand extends Command {
     return (flags.json ? 'json' : flags.format) as ReportFormat;
   }
 
-  /** Loads the policies, evaluates them over the evidence, writes the report, sets the exit code. */
+  /**
+   * Loads the policies, evaluates them over the evidence, writes the report, sets the exit code.
+   * The policy engine (CEL, ajv, yaml) is imported here, not at start-up, so `--help` and usage
+   * errors stay fast.
+   */
   protected async judge(evidence: Evidence, policySpecs: readonly string[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
     const policies = await loadPolicies(policySpecs);
+    const { evaluatePolicies } = await import('../policy/index.js');
     const report = evaluatePolicies(policies, evidence, ctx.now);
     await this.emit(report, flags);
     process.exitCode = report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
@@ -76,10 +80,15 @@ export abstract class VouchCommand extends Command {
     const format = this.formatOf(flags);
     const toFile = flags.output !== undefined;
     const color = !toFile && format === 'text' && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+    const { renderReport, verdictLine } = await import('../report/index.js');
     const text = renderReport(report, format, { color });
     if (toFile) {
-      await writeFile(flags.output as string, text);
-      process.stderr.write(`vouch: verdict ${report.verdict} for ${report.subject.reference} (${report.subject.digest}); report written to ${flags.output}\n`);
+      try {
+        await writeFile(flags.output as string, text);
+      } catch (err) {
+        throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot write the report to ${flags.output}: ${messageOf(err)}`, cause: err });
+      }
+      process.stderr.write(`${verdictLine(report)}; ${format} report written to ${flags.output}\n`);
     } else {
       process.stdout.write(text);
     }

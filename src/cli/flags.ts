@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 
 /** cosign's flag names, so that users switch without relearning. */
 export const sigstoreFlags = {
-  key: Flags.string({ summary: 'PEM public key that must have made the signature (instead of a keyless identity).' }),
+  key: Flags.string({ summary: 'PEM public key of an accepted signer (with an identity flag as well, either signer counts).' }),
   'certificate-identity': Flags.string({
     summary: 'Exact identity (certificate SAN: URI or email) that must have signed.',
     exclusive: ['certificate-identity-regexp'],

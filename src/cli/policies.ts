@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, VouchError } from '../errors.js';
-import { parsePolicy } from '../policy/index.js';
+import { fail, isVouchError, VouchError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 
 /** policies/ at the package root (this file is src/cli/ or dist/cli/). */
@@ -20,8 +19,9 @@ export async function loadPolicy(spec: string): Promise<Policy> {
   const path = builtin ? join(BUILTIN_POLICY_DIR, `${spec}.yaml`) : resolve(spec);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readPolicyFile(path);
   } catch (err) {
+    if (isVouchError(err)) throw err;
     if (builtin) {
       return fail('USAGE', `no built-in policy named ${spec}`, {
         hints: ['built-in policies: default, signature, provenance, sbom, strict; or give a path to a .yaml file'],
@@ -29,10 +29,48 @@ export async function loadPolicy(spec: string): Promise<Policy> {
     }
     throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read policy ${spec}: ${(err as Error).message}`, cause: err });
   }
+  // Imported here so that commands which never load a policy do not pay for ajv and CEL at start-up.
+  const { parsePolicy } = await import('../policy/index.js');
   return parsePolicy(text, builtin ? `builtin:${spec}` : spec);
 }
 
+/**
+ * Loads every --policy (default: the default policy). The same policy given twice counts once;
+ * two different policies with the same name would make the report ambiguous: a usage error.
+ */
 export async function loadPolicies(specs: readonly string[]): Promise<Policy[]> {
   const list = specs.length > 0 ? specs : ['default'];
-  return Promise.all(list.map(loadPolicy));
+  const policies = await Promise.all(list.map(loadPolicy));
+  const byName = new Map<string, Policy>();
+  for (const p of policies) {
+    const seen = byName.get(p.name);
+    if (seen && seen.digest !== p.digest) {
+      throw new VouchError({ code: 'USAGE', message: `two different policies are named ${p.name} (${seen.source} and ${p.source})`, hints: ['give each policy a distinct metadata.name'] });
+    }
+    byName.set(p.name, p);
+  }
+  return [...byName.values()];
+}
+
+/** Policy files are read with a cap (1 MiB, as the parser enforces), so a huge file is refused early. */
+const MAX_POLICY_FILE_BYTES = 1 << 20;
+
+/** Reads a policy or policy-test file, refusing more than 1 MiB without reading it all. */
+export async function readPolicyFile(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_POLICY_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_POLICY_FILE_BYTES) {
+      throw new VouchError({ code: 'POLICY_INVALID', message: `${path} is larger than ${MAX_POLICY_FILE_BYTES} bytes; policy files are capped` });
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

@@ -11,7 +11,7 @@ describe('vouch CLI (spawned as users run it)', () => {
     for (const cmd of ['apk', 'artifact', 'image', 'policy']) assert.match(r.stdout, new RegExp(`\\b${cmd}\\b`));
   });
 
-  for (const cmd of [['apk'], ['artifact'], ['image'], ['policy', 'lint'], ['policy', 'eval']]) {
+  for (const cmd of [['apk'], ['artifact'], ['image'], ['policy', 'lint'], ['policy', 'eval'], ['policy', 'test']]) {
     test(`${cmd.join(' ')} --help shows flags with descriptions and an example`, async () => {
       const r = await runCli([...cmd, '--help']);
       assert.equal(r.code, 0);
@@ -90,6 +90,73 @@ describe('vouch CLI (spawned as users run it)', () => {
     assert.equal(bad.code, EXIT.FAIL);
     assert.match(bad.stdout, /colour: unknown field/);
     assert.match(bad.stdout, /unknown rule no-such-rule/);
+  });
+
+  test('policy eval: every JSON report validates against docs/report.schema.json', async () => {
+    const { Ajv } = await import('ajv');
+    const addFormats = (await import('ajv-formats')).default;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(`${PROJECT_ROOT}/docs/report.schema.json`, 'utf8')) as object);
+    for (const [evidence, policy] of [['pass', 'default'], ['fail-bad-signature', 'signature'], ['apk-no-sbom', 'strict'], ['image-full', 'provenance']]) {
+      const r = await runCli(['policy', 'eval', '--evidence', `testdata/evidence/${evidence}.json`, '--policy', policy ?? '', '--json', '--effective-time', '2026-11-02T00:00:00Z']);
+      assert.ok(r.code === EXIT.PASS || r.code === EXIT.FAIL, r.stderr);
+      assert.ok(validate(jsonOf(r)), `${evidence}: ${JSON.stringify(validate.errors)}`);
+      const again = await runCli(['policy', 'eval', '--evidence', `testdata/evidence/${evidence}.json`, '--policy', policy ?? '', '--json', '--effective-time', '2026-11-02T00:00:00Z']);
+      assert.equal(again.stdout, r.stdout, 'byte-identical for identical inputs and effective time');
+    }
+  });
+
+  test('--output writes sarif, junit and markdown too; stdout stays empty', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'vouch-'));
+    for (const [format, marker] of [['sarif', '"version": "2.1.0"'], ['junit', '<testsuites '], ['markdown', '## vouch: ❌ FAIL']]) {
+      const out = join(dir, `report.${format}`);
+      const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/apk-no-sbom.json', '-p', 'strict', '--format', format ?? '', '--output', out]);
+      assert.equal(r.code, EXIT.FAIL);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /verdict fail/);
+      assert.ok(readFileSync(out, 'utf8').includes(marker ?? ''), format);
+    }
+  });
+
+  test('policy eval: a policy that is not YAML or is a YAML bomb is a usage error: exit 2', async () => {
+    for (const file of ['testdata/policy/not-yaml.yaml', 'testdata/policy/bomb.yaml', 'testdata/policy/bad.yaml']) {
+      const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', file, '--json']);
+      assert.equal(r.code, EXIT.USAGE, file);
+      assert.equal((jsonOf(r)['error'] as { code: string }).code, 'POLICY_INVALID');
+    }
+  });
+
+  test('policy eval: a policy that would explode is refused quickly with LIMIT_EXCEEDED: exit 3', async () => {
+    const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/image-100-packages.json', '--policy', 'testdata/policy/hostile.yaml', '--json']);
+    assert.equal(r.code, EXIT.COULD_NOT_CHECK);
+    const error = jsonOf(r)['error'] as { code: string; message: string };
+    assert.equal(error.code, 'LIMIT_EXCEEDED');
+    assert.match(error.message, /rule cubic would take about .* evaluation steps/);
+  });
+
+  test('policy test: passing cases exit 0, a wrong expectation exits 1 saying why, no test files exit 2', async () => {
+    const ok = await runCli(['policy', 'test', 'testdata/policy-tests/pass']);
+    assert.equal(ok.code, EXIT.PASS, ok.stdout);
+    assert.match(ok.stdout, /cases: (\d+) passed, 0 failed/);
+    const bad = await runCli(['policy', 'test', 'testdata/policy-tests/fail']);
+    assert.equal(bad.code, EXIT.FAIL);
+    assert.match(bad.stdout, /FAIL {2}testdata\/policy-tests\/fail\/wrong-expectation\.test\.yaml: expects pass for failing evidence\n {8}verdict: expected pass, got fail/);
+    assert.match(bad.stdout, /rule no-such-rule: expected pass, but no such rule was evaluated/);
+    const none = await runCli(['policy', 'test', 'testdata/evidence']);
+    assert.equal(none.code, EXIT.USAGE);
+  });
+
+  test('policy lint: a YAML bomb and a file that is not YAML are listed as problems', async () => {
+    const r = await runCli(['policy', 'lint', 'testdata/policy/bomb.yaml', 'testdata/policy/not-yaml.yaml', 'policies/strict.yaml']);
+    assert.equal(r.code, EXIT.FAIL);
+    assert.match(r.stdout, /bomb\.yaml: \/: not valid YAML: .*alias/);
+    assert.match(r.stdout, /not-yaml\.yaml: \/: not valid YAML/);
+    assert.match(r.stdout, /strict\.yaml: ok/);
   });
 
   test('docs/exit-codes.md documents exactly the exit codes the CLI uses', () => {

@@ -1,10 +1,21 @@
-import { messageOf } from '../errors.js';
-import { byKeys } from '../evidence/index.js';
+import type { ParseResult } from '@marcbachmann/cel-js';
+import { VouchError } from '../errors.js';
+import { assembleEvidence, byKeys } from '../evidence/index.js';
 import type { Evidence } from '../evidence/index.js';
 import { REPORT_SCHEMA_VERSION } from '../report/types.js';
-import type { Report, RuleResult } from '../report/types.js';
-import { createPolicyEnvironment, POLICY_VARIABLES, toCelValue } from './cel-env.js';
+import type { Report, RuleResult, WaiverRef } from '../report/types.js';
+import { POLICY_VARIABLES, toCelValue } from './cel-env.js';
+import { compileExpression, formatCost, MAX_RULE_COST } from './compile.js';
+import { estimateCost } from './cost.js';
+import { explainFailure } from './explain.js';
+import { globMatch } from './functions.js';
+import { waiverExpiry } from './parse.js';
+import { shapeOf } from './shape.js';
+import type { Shape } from './shape.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
+
+/** Bound on the estimated steps of one whole evaluation (every rule of every policy): under ~1.5 s. */
+export const MAX_TOTAL_COST = 50_000_000;
 
 /**
  * Evaluates every rule of every policy over the evidence at the effective time and returns the
@@ -12,16 +23,30 @@ import type { Policy, PolicyRule, Waiver } from './types.js';
  *
  * Fail closed: a rule whose expression cannot be evaluated (a missing input, a type error) fails;
  * a verdict with no error-severity rule that applied is a fail, since nothing was required.
+ * @throws VouchError LIMIT_EXCEEDED when a rule's estimated cost over this evidence is above the
+ * bound (it is not run); POLICY_INVALID when a rule does not compile.
  */
-export function evaluatePolicies(policies: readonly Policy[], evidence: Evidence, now: Date): Report {
-  const env = createPolicyEnvironment();
+export function evaluatePolicies(policies: readonly Policy[], given: Evidence, now: Date): Report {
+  // Saved evidence may come from anywhere; its lists are put in their documented order so that
+  // the report is sorted and byte-identical whatever order the file had.
+  const { schemaVersion: _version, tool, ...parts } = given;
+  const evidence = assembleEvidence({ ...parts, toolVersion: tool.version });
   const context: Record<string, unknown> = { now };
   for (const name of POLICY_VARIABLES) context[name] = toCelValue(evidence[name]);
+  const shape = shapeOf(context);
   const notices: string[] = [];
   const results: RuleResult[] = [];
+  let spent = 0;
   for (const policy of policies) {
     for (const rule of policy.rules) {
-      results.push(evaluateRule(env, policy, rule, context, evidence.subject.reference, now, notices));
+      const compiled = compileRule(policy, rule);
+      const cost = admitCost(policy, rule, compiled, shape, spent);
+      spent += cost;
+      // Explaining a failure re-runs part of the rule: only while the total budget allows it.
+      const explain = spent + cost <= MAX_TOTAL_COST;
+      const result = evaluateRule(policy, rule, compiled, context, evidence, now, notices, explain);
+      if (result.status !== 'pass' && explain) spent += cost;
+      results.push(result);
     }
   }
   results.sort(byKeys<RuleResult>((r) => r.policy, (r) => r.rule));
@@ -49,67 +74,105 @@ export function evaluatePolicies(policies: readonly Policy[], evidence: Evidence
   };
 }
 
-type Env = ReturnType<typeof createPolicyEnvironment>;
+interface CompiledRule {
+  readonly expression: ParseResult;
+  readonly match?: ParseResult;
+}
+
+const compiledRules = new WeakMap<PolicyRule, CompiledRule>();
+
+function compileRule(policy: Policy, rule: PolicyRule): CompiledRule {
+  const cached = compiledRules.get(rule);
+  if (cached) return cached;
+  const compile = (text: string, field: string): ParseResult => {
+    const { program, problem } = compileExpression(text);
+    if (program) return program;
+    throw new VouchError({ code: 'POLICY_INVALID', message: `policy ${policy.name} rule ${rule.name} ${field}: ${problem ?? 'invalid'}` });
+  };
+  const compiled = {
+    expression: compile(rule.expression, 'expression'),
+    ...(rule.match === undefined ? {} : { match: compile(rule.match, 'match') }),
+  };
+  compiledRules.set(rule, compiled);
+  return compiled;
+}
+
+/** Refuses to run a rule whose estimated cost over this evidence is above the bound. */
+function admitCost(policy: Policy, rule: PolicyRule, compiled: CompiledRule, shape: Shape, spent: number): number {
+  const cost = estimateCost(compiled.expression.ast, shape) + (compiled.match ? estimateCost(compiled.match.ast, shape) : 0);
+  const where = `policy ${policy.name} rule ${rule.name}`;
+  if (!(cost <= MAX_RULE_COST)) {
+    throw new VouchError({
+      code: 'LIMIT_EXCEEDED',
+      message: `${where} would take about ${formatCost(cost)} evaluation steps over this evidence (limit ${formatCost(MAX_RULE_COST)}); it was not run`,
+      details: { policy: policy.name, rule: rule.name, estimatedSteps: Number.isFinite(cost) ? cost : null, limit: MAX_RULE_COST },
+      hints: ['avoid nesting comprehensions over large lists and repeated concatenation; see docs/policy.md#cost'],
+    });
+  }
+  if (spent + cost > MAX_TOTAL_COST) {
+    throw new VouchError({
+      code: 'LIMIT_EXCEEDED',
+      message: `the policies would take more than ${formatCost(MAX_TOTAL_COST)} evaluation steps in total over this evidence (at ${where})`,
+      details: { policy: policy.name, rule: rule.name, limit: MAX_TOTAL_COST },
+    });
+  }
+  return cost;
+}
 
 function evaluateRule(
-  env: Env,
   policy: Policy,
   rule: PolicyRule,
+  compiled: CompiledRule,
   context: Record<string, unknown>,
-  reference: string,
+  evidence: Evidence,
   now: Date,
   notices: string[],
+  explain: boolean,
 ): RuleResult {
-  const base = { policy: policy.name, rule: rule.name, severity: rule.severity, message: rule.message };
-  if (rule.match !== undefined) {
-    const guard = evaluateBool(env, rule.match, context);
-    if (guard.error !== undefined) return { ...base, status: 'fail', reason: `guard could not be evaluated: ${guard.error}` };
+  const base = {
+    policy: policy.name,
+    rule: rule.name,
+    severity: rule.severity,
+    message: rule.message,
+    expression: rule.expression,
+    ...(rule.match === undefined ? {} : { match: rule.match }),
+  };
+  if (compiled.match) {
+    const guard = evaluateBool(compiled.match, context);
+    if (guard.error !== undefined) return { ...base, status: 'fail', reason: `guard could not be evaluated (fail closed): ${guard.error}` };
     if (!guard.value) return { ...base, status: 'not-applicable' };
   }
-  const outcome = evaluateBool(env, rule.expression, context);
+  const outcome = evaluateBool(compiled.expression, context);
   if (outcome.error === undefined && outcome.value) return { ...base, status: 'pass' };
-  const reason = outcome.error === undefined ? undefined : `could not be evaluated: ${outcome.error}`;
-  const waiver = findWaiver(policy.waivers, rule.name, reference, now, notices);
-  if (waiver) {
-    return {
-      ...base,
-      status: 'waived',
-      ...(reason ? { reason } : {}),
-      waiver: { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires },
-    };
-  }
-  return { ...base, status: 'fail', ...(reason ? { reason } : {}) };
+  const reason = outcome.error !== undefined ? `could not be evaluated (fail closed): ${outcome.error}` : explain ? explainFailure(compiled.expression.ast, context) : undefined;
+  const { active, expired } = findWaivers(policy.waivers, rule.name, evidence, now);
+  for (const w of expired) notices.push(`waiver for ${policy.name}/${rule.name} (owner ${w.owner}) expired on ${w.expires} and no longer applies`);
+  const expiredWaivers = expired.length > 0 ? { expiredWaivers: expired.map(ref) } : {};
+  const why = reason === undefined ? {} : { reason };
+  if (active) return { ...base, status: 'waived', ...why, waiver: ref(active), ...expiredWaivers };
+  return { ...base, status: 'fail', ...why, ...expiredWaivers };
 }
 
-function evaluateBool(env: Env, expression: string, context: Record<string, unknown>): { value: boolean; error?: string } {
+function evaluateBool(program: ParseResult, context: Record<string, unknown>): { value: boolean; error?: string } {
   try {
-    const value: unknown = env.evaluate(expression, context);
-    if (typeof value !== 'boolean') return { value: false, error: `expression gave ${typeof value}, not bool` };
+    const value: unknown = program(context);
+    if (typeof value !== 'boolean') return { value: false, error: `expression gave ${value === null ? 'null' : typeof value}, not bool` };
     return { value };
   } catch (err) {
-    return { value: false, error: messageOf(err).split('\n')[0] ?? 'error' };
+    const text = err instanceof Error ? err.message : String(err);
+    return { value: false, error: text.split('\n')[0] ?? 'error' };
   }
 }
 
-function findWaiver(waivers: readonly Waiver[], rule: string, reference: string, now: Date, notices: string[]): Waiver | undefined {
-  for (const waiver of waivers) {
-    if (waiver.rule !== rule || !waiver.subjects.some((p) => globMatch(p, reference))) continue;
-    if (waiverExpiry(waiver.expires).getTime() < now.getTime()) {
-      notices.push(`waiver for rule ${rule} (owner ${waiver.owner}) expired on ${waiver.expires} and no longer applies`);
-      continue;
-    }
-    return waiver;
-  }
-  return undefined;
+/** Waivers for this rule whose subject globs match the reference or the digest. */
+function findWaivers(waivers: readonly Waiver[], rule: string, evidence: Evidence, now: Date): { active?: Waiver; expired: Waiver[] } {
+  const { reference, digest } = evidence.subject;
+  const matching = waivers.filter((w) => w.rule === rule && w.subjects.some((p) => globMatch(reference, p) || globMatch(digest, p)));
+  const expired = matching.filter((w) => waiverExpiry(w.expires).getTime() < now.getTime());
+  const active = matching.find((w) => !expired.includes(w));
+  return active ? { active, expired } : { expired };
 }
 
-/** A bare date means "through the end of that day, UTC". */
-function waiverExpiry(expires: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? new Date(`${expires}T23:59:59.999Z`) : new Date(expires);
-}
-
-/** Glob over a whole string: "*" matches any run of characters, everything else literally. */
-export function globMatch(pattern: string, value: string): boolean {
-  const re = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${re}$`, 's').test(value);
+function ref(w: Waiver): WaiverRef {
+  return { reason: w.reason, owner: w.owner, expires: w.expires };
 }

@@ -1,143 +1,151 @@
 import { createHash } from 'node:crypto';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { VouchError } from '../errors.js';
-import { POLICY_API_VERSION } from './types.js';
+import { compileExpression } from './compile.js';
+import { POLICY_SCHEMA } from './schema.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 
-/** A problem in a policy file, located by a JSON-pointer-like path. */
+/** A problem in a policy file, located by a JSON pointer into the document. */
 export interface PolicyProblem {
   readonly path: string;
   readonly message: string;
 }
 
 /** Caps that keep a hostile policy file from exhausting memory before any rule runs. */
-const MAX_POLICY_BYTES = 1 << 20;
-const MAX_ALIAS_COUNT = 100;
+export const MAX_POLICY_BYTES = 1 << 20;
+/** yaml counts every expansion of an alias, so "billion laughs" stops at this many. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface PolicyCheck {
+  /** Present only when there are no problems. */
+  readonly policy?: Policy;
+  readonly problems: readonly PolicyProblem[];
+}
 
 /**
- * Parses and validates a policy document. Every problem is collected (not only the first) and
- * reported together, so that `vouch policy lint` can list them all.
- * @throws VouchError POLICY_INVALID with details.problems when the document is not a valid policy.
+ * Reads, validates and compiles a policy document in one pass, collecting every problem: YAML,
+ * schema (ajv against policies/policy.schema.json), duplicate rules, waivers naming unknown rules,
+ * bad expiry dates, and every CEL expression and guard (so one lint run lists them all).
  */
-export function parsePolicy(text: string, source: string): Policy {
+export function checkPolicyText(text: string, source: string): PolicyCheck {
   const problems: PolicyProblem[] = [];
   const doc = readYaml(text, problems);
-  const policy = problems.length === 0 ? decodePolicy(doc, source, sha256(text), problems) : undefined;
-  if (!policy || problems.length > 0) {
-    throw new VouchError({
-      code: 'POLICY_INVALID',
-      message: `invalid policy ${source}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-      details: { source, problems },
-    });
-  }
-  return policy;
+  if (problems.length > 0) return { problems };
+  const validate = schemaValidator();
+  if (!validate(doc)) problems.push(...(validate.errors ?? []).map(toProblem));
+  const spec = member(member(doc, 'spec'), 'rules');
+  const rules = Array.isArray(spec) ? spec : [];
+  const names = new Set<string>();
+  rules.forEach((rule, i) => {
+    const name = member(rule, 'name');
+    if (typeof name === 'string' && names.has(name)) problems.push({ path: `/spec/rules/${i}/name`, message: `duplicate rule name ${name}` });
+    if (typeof name === 'string') names.add(name);
+    for (const field of ['match', 'expression'] as const) {
+      const expr = member(rule, field);
+      if (typeof expr !== 'string' || expr.length > 8192) continue;
+      const { problem } = compileExpression(expr);
+      if (problem) problems.push({ path: `/spec/rules/${i}/${field}`, message: problem });
+    }
+  });
+  const waivers = member(member(doc, 'spec'), 'waivers');
+  (Array.isArray(waivers) ? waivers : []).forEach((w, i) => {
+    const rule = member(w, 'rule');
+    if (typeof rule === 'string' && !names.has(rule)) problems.push({ path: `/spec/waivers/${i}/rule`, message: `unknown rule ${rule}` });
+    const expires = member(w, 'expires');
+    if (typeof expires === 'string' && !isCalendarDate(expires)) {
+      problems.push({ path: `/spec/waivers/${i}/expires`, message: `not a valid date: ${expires}` });
+    }
+  });
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.message < b.message ? -1 : 1));
+  if (problems.length > 0) return { problems };
+  return { policy: toPolicy(doc as PolicyDocument, source, sha256(text)), problems };
+}
+
+/**
+ * Parses a policy for evaluation.
+ * @throws VouchError POLICY_INVALID with details.problems listing every problem.
+ */
+export function parsePolicy(text: string, source: string): Policy {
+  const { policy, problems } = checkPolicyText(text, source);
+  if (policy) return policy;
+  const shown = problems.slice(0, 20).map((p) => `${p.path || '/'}: ${p.message}`);
+  throw new VouchError({
+    code: 'POLICY_INVALID',
+    message: `invalid policy ${source}: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`,
+    details: { source, problems },
+    hints: [`run \`vouch policy lint ${source.startsWith('builtin:') ? source.slice(8) : source}\` to list every problem`],
+  });
+}
+
+/** A bare date means "through the end of that day, UTC". */
+export function waiverExpiry(expires: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? new Date(`${expires}T23:59:59.999Z`) : new Date(expires);
+}
+
+/** Date.parse rolls 2027-02-30 over to March; a waiver date must be a real calendar date. */
+function isCalendarDate(expires: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(expires);
+  if (!m || Number.isNaN(waiverExpiry(expires).getTime())) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 function readYaml(text: string, problems: PolicyProblem[]): unknown {
-  if (Buffer.byteLength(text) > MAX_POLICY_BYTES) {
+  if (text.length > MAX_POLICY_BYTES || Buffer.byteLength(text) > MAX_POLICY_BYTES) {
     problems.push({ path: '', message: `policy file is larger than ${MAX_POLICY_BYTES} bytes` });
     return undefined;
   }
   try {
-    // maxAliasCount bounds alias expansion ("billion laughs"); unique keys reject ambiguous maps.
-    return parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, uniqueKeys: true, prettyErrors: false });
+    // The core schema keeps dates as strings; unique keys reject ambiguous mappings.
+    return parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, uniqueKeys: true, prettyErrors: false, schema: 'core' });
   } catch (err) {
-    problems.push({ path: '', message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    const message = (err as Error).message.split('\n')[0] ?? '';
+    const bomb = /alias/i.test(message) ? ` (more than ${MAX_ALIAS_COUNT} alias expansions are refused)` : '';
+    problems.push({ path: '', message: `not valid YAML: ${message}${bomb}` });
     return undefined;
   }
 }
 
-function decodePolicy(doc: unknown, source: string, digest: string, problems: PolicyProblem[]): Policy | undefined {
-  if (!isRecord(doc)) {
-    problems.push({ path: '', message: 'a policy must be a YAML mapping' });
-    return undefined;
-  }
-  only(doc, ['apiVersion', 'kind', 'metadata', 'spec'], '', problems);
-  if (doc['apiVersion'] !== POLICY_API_VERSION) problems.push({ path: '/apiVersion', message: `must be ${POLICY_API_VERSION}` });
-  if (doc['kind'] !== 'Policy') problems.push({ path: '/kind', message: 'must be Policy' });
-  const metadata = isRecord(doc['metadata']) ? doc['metadata'] : {};
-  only(metadata, ['name', 'description'], '/metadata', problems);
-  const name = str(metadata['name'], '/metadata/name', problems) ?? '';
-  const spec = isRecord(doc['spec']) ? doc['spec'] : undefined;
-  if (!spec) {
-    problems.push({ path: '/spec', message: 'required mapping' });
-    return undefined;
-  }
-  only(spec, ['rules', 'waivers'], '/spec', problems);
-  const rules = list(spec['rules'], '/spec/rules', problems, true).map((r, i) => decodeRule(r, `/spec/rules/${i}`, problems));
-  const waivers = list(spec['waivers'], '/spec/waivers', problems, false).map((w, i) =>
-    decodeWaiver(w, `/spec/waivers/${i}`, problems),
-  );
-  const names = new Set<string>();
-  rules.forEach((r, i) => {
-    if (names.has(r.name)) problems.push({ path: `/spec/rules/${i}/name`, message: `duplicate rule name ${r.name}` });
-    names.add(r.name);
-  });
-  waivers.forEach((w, i) => {
-    if (!names.has(w.rule)) problems.push({ path: `/spec/waivers/${i}/rule`, message: `unknown rule ${w.rule}` });
-  });
-  return { name, source, digest, rules, waivers };
+let validator: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, strict: true }).compile(POLICY_SCHEMA);
+  return validator;
 }
 
-function decodeRule(value: unknown, path: string, problems: PolicyProblem[]): PolicyRule {
-  const r = isRecord(value) ? value : {};
-  if (!isRecord(value)) problems.push({ path, message: 'a rule must be a mapping' });
-  only(r, ['name', 'severity', 'match', 'expression', 'message', 'description'], path, problems);
-  const severity = r['severity'] ?? 'error';
-  if (severity !== 'error' && severity !== 'warning') problems.push({ path: `${path}/severity`, message: 'must be error or warning' });
-  const match = r['match'] === undefined ? undefined : str(r['match'], `${path}/match`, problems);
-  const description = r['description'] === undefined ? undefined : str(r['description'], `${path}/description`, problems);
-  return {
-    name: str(r['name'], `${path}/name`, problems) ?? '',
-    severity: severity === 'warning' ? 'warning' : 'error',
-    expression: str(r['expression'], `${path}/expression`, problems) ?? 'false',
-    message: str(r['message'], `${path}/message`, problems) ?? '',
-    ...(match === undefined ? {} : { match }),
-    ...(description === undefined ? {} : { description }),
-  };
-}
-
-function decodeWaiver(value: unknown, path: string, problems: PolicyProblem[]): Waiver {
-  const w = isRecord(value) ? value : {};
-  if (!isRecord(value)) problems.push({ path, message: 'a waiver must be a mapping' });
-  only(w, ['rule', 'subjects', 'reason', 'owner', 'expires'], path, problems);
-  // YAML turns an unquoted 2027-03-31 into a Date; accept it and keep the ISO form.
-  const expiresRaw = w['expires'] instanceof Date ? w['expires'].toISOString().slice(0, 10) : w['expires'];
-  const expires = str(expiresRaw, `${path}/expires`, problems) ?? '';
-  if (expires && Number.isNaN(Date.parse(expires))) problems.push({ path: `${path}/expires`, message: 'must be an ISO-8601 date' });
-  const subjects = list(w['subjects'], `${path}/subjects`, problems, true).map(
-    (s, i) => str(s, `${path}/subjects/${i}`, problems) ?? '',
-  );
-  return {
-    rule: str(w['rule'], `${path}/rule`, problems) ?? '',
-    subjects,
-    reason: str(w['reason'], `${path}/reason`, problems) ?? '',
-    owner: str(w['owner'], `${path}/owner`, problems) ?? '',
-    expires,
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function only(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: PolicyProblem[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) problems.push({ path: `${path}/${key}`, message: 'unknown field' });
+function toProblem(e: ErrorObject): PolicyProblem {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { path: `${e.instancePath}/${String(params['additionalProperty'])}`, message: 'unknown field' };
+    case 'required':
+      return { path: `${e.instancePath}/${String(params['missingProperty'])}`, message: 'required field is missing' };
+    case 'const':
+      return { path: e.instancePath, message: `must be ${JSON.stringify(params['allowedValue'])}` };
+    case 'enum':
+      return { path: e.instancePath, message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'type':
+      if (/\/(expression|match)$/.test(e.instancePath)) return { path: e.instancePath, message: 'must be a string (quote CEL such as "true")' };
+      return { path: e.instancePath, message: e.message ?? e.keyword };
+    default:
+      return { path: e.instancePath, message: e.message ?? e.keyword };
   }
 }
 
-function str(value: unknown, path: string, problems: PolicyProblem[]): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  problems.push({ path, message: 'required non-empty string' });
-  return undefined;
+interface PolicyDocument {
+  readonly metadata: { readonly name: string; readonly description?: string };
+  readonly spec: { readonly rules: readonly PolicyRule[]; readonly waivers?: readonly Waiver[] };
 }
 
-function list(value: unknown, path: string, problems: PolicyProblem[], required: boolean): unknown[] {
-  if (value === undefined && !required) return [];
-  if (Array.isArray(value) && (value.length > 0 || !required)) return value;
-  problems.push({ path, message: required ? 'required non-empty list' : 'must be a list' });
-  return [];
+function toPolicy(doc: PolicyDocument, source: string, digest: string): Policy {
+  const rules = doc.spec.rules.map((r) => ({ ...r, severity: r.severity ?? 'error' }));
+  return { name: doc.metadata.name, source, digest, rules, waivers: doc.spec.waivers ?? [] };
+}
+
+function member(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function sha256(text: string): string {

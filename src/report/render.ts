@@ -1,5 +1,8 @@
-import { fail } from '../errors.js';
+import { assertNever } from '../errors.js';
 import { stableStringify } from '../evidence/index.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { Report, ReportFormat } from './types.js';
 
@@ -7,7 +10,10 @@ export interface RenderOptions {
   readonly color: boolean;
 }
 
-/** Renders a report in one of the output formats. Pure: returns the text, writes nothing. */
+/**
+ * Renders a report in one of the output formats. Pure: returns the text, writes nothing. Every
+ * format is deterministic: identical reports give byte-identical output.
+ */
 export function renderReport(report: Report, format: ReportFormat, options: RenderOptions): string {
   switch (format) {
     case 'text':
@@ -15,8 +21,17 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'json':
       return stableStringify(report);
     case 'sarif':
+      return renderSarif(report);
     case 'junit':
+      return renderJunit(report);
     case 'markdown':
-      return fail('NOT_IMPLEMENTED', `the ${format} report format is not implemented yet`);
+      return renderMarkdown(report);
+    default:
+      return assertNever(format, 'report format');
   }
+}
+
+/** The one line the CLI writes to stderr when the report goes to a file. */
+export function verdictLine(report: Report): string {
+  return `vouch: verdict ${report.verdict} for ${report.subject.reference} (${report.subject.digest}): ${report.summary.failed} failed, ${report.summary.waived} waived`;
 }

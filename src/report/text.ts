@@ -1,73 +1,114 @@
 import type { Check, CheckStatus } from '../evidence/index.js';
 import type { Report, RuleResult, RuleStatus } from './types.js';
+import { wrap } from './wrap.js';
 
 export interface TextOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
   readonly color: boolean;
+  /** Line width to wrap prose at (default 80). */
+  readonly width?: number;
 }
 
 const CHECK_MARK: Record<CheckStatus, string> = { pass: '✔', fail: '✘', absent: '○', skipped: '-' };
 const RULE_MARK: Record<RuleStatus, string> = { pass: '✔', fail: '✘', waived: '~', 'not-applicable': '-' };
 
 /**
- * The auditor's report: subject and digest first, then every check (one line each, with a mark),
- * then every rule result with why it failed, then notices, and the verdict last. Fits 80 columns
- * except where a value (a digest, an identity) is longer than the line.
+ * The auditor's report: subject first; the checks grouped by area (the first segment of their id)
+ * with expected and found for every failure; signatures; the rule results grouped by policy with
+ * why each failed; the waivers that were applied or had expired; notices; the verdict last.
+ * Prose wraps at 80 columns; a single token longer than the line (a digest) is not broken.
  */
 export function renderText(report: Report, options: TextOptions): string {
+  const width = options.width ?? 80;
   const paint = painter(options.color);
   const { evidence, subject } = report;
   const out: string[] = [];
-  out.push(`${paint.bold('Subject')}  ${subject.kind} ${subject.reference}`);
-  out.push(`Digest   ${subject.digest}`);
-  if (subject.name) out.push(`Name     ${subject.name}${subject.version ? ` ${subject.version}` : ''}${subject.platform ? ` (${subject.platform})` : ''}`);
-  out.push(`Time     ${report.effectiveTime}`);
-  out.push('');
-  out.push(paint.bold('Checks'));
-  if (evidence.checks.length === 0) out.push('  (none)');
-  for (const check of evidence.checks) out.push(...checkLines(check, paint));
+  const para = (text: string, indent: string, first = indent) => out.push(...wrap(text, width, first, indent));
+  out.push(paint.bold('Subject'));
+  para(`${subject.kind} ${subject.reference}`, '    ', '  ');
+  out.push(`  digest ${subject.digest}`);
+  if (subject.name) para(`${subject.name}${subject.version ? ` ${subject.version}` : ''}${subject.platform ? ` (${subject.platform})` : ''}`, '         ', '  name   ');
+  out.push(`  time   ${report.effectiveTime}`);
+  para(report.policies.map((p) => p.name).join(', '), '         ', '  policy ');
+
+  out.push('', paint.bold(`Checks (${evidence.checks.length})`));
+  if (evidence.checks.length === 0) out.push('  (none ran)');
+  for (const [group, checks] of groupBy(evidence.checks, (c) => c.id.split('.')[0] ?? c.id)) {
+    out.push(`  ${group}`);
+    for (const check of checks) checkLines(check, paint, para);
+  }
   if (evidence.signatures.length > 0) {
-    out.push('', paint.bold('Signatures'));
+    out.push('', paint.bold(`Signatures (${evidence.signatures.length})`));
     for (const s of evidence.signatures) {
       const who = s.identity ? `${s.identity}${s.issuer ? ` (${s.issuer})` : ''}` : s.key ? `key ${s.key}` : '';
-      out.push(`  ${s.verified ? paint.green('✔') : paint.red('✘')} ${s.kind} ${s.code}${who ? `  ${who}` : ''}`);
-      out.push(`      ${s.message}`);
+      para(`${s.verified ? paint.green('✔') : paint.red('✘')} ${s.kind} ${s.code}: ${s.message}`, '      ', '  ');
+      if (who) para(`signer: ${who}`, '      ', '      ');
     }
   }
-  out.push('', paint.bold(`Rules (${report.policies.map((p) => p.name).join(', ')})`));
-  for (const result of report.results) out.push(...ruleLines(result, paint));
+  if (evidence.provenance.length > 0) {
+    out.push('', paint.bold(`Provenance (${evidence.provenance.length})`));
+    for (const p of evidence.provenance) {
+      para(`${p.verified ? paint.green('✔') : paint.red('✘')} SLSA v${p.slsaVersion} by ${p.builderId}`, '      ', '  ');
+      if (p.source.uri) para(`source: ${p.source.uri}${p.source.ref ? ` @ ${p.source.ref}` : ''}`, '      ', '      ');
+    }
+  }
+
+  for (const [policy, results] of groupBy(report.results, (r) => r.policy)) {
+    out.push('', paint.bold(`Rules of policy ${policy}`));
+    for (const result of results) ruleLines(result, paint, para);
+  }
+  const waived = report.results.filter((r) => r.waiver || r.expiredWaivers);
+  if (waived.length > 0) {
+    out.push('', paint.bold('Waivers'));
+    for (const r of waived) {
+      if (r.waiver) para(`applied to ${r.policy}/${r.rule}: owner ${r.waiver.owner}, until ${r.waiver.expires}: ${r.waiver.reason}`, '      ', '  ~ ');
+      for (const w of r.expiredWaivers ?? []) para(`EXPIRED ${w.expires}, not applied to ${r.policy}/${r.rule}: owner ${w.owner}: ${w.reason}`, '      ', '  ! ');
+    }
+  }
   if (report.notices.length > 0) {
     out.push('', paint.bold('Notices'));
-    for (const notice of report.notices) out.push(`  ! ${notice}`);
+    for (const notice of report.notices) para(notice, '    ', '  ! ');
   }
   const s = report.summary;
   out.push('');
-  out.push(`${s.rules} rules: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.waived} waived, ${s.notApplicable} not applicable`);
+  para(`${s.rules} rules: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.waived} waived, ${s.notApplicable} not applicable`, '');
   out.push(report.verdict === 'pass' ? paint.green(paint.bold('VERDICT: PASS')) : paint.red(paint.bold('VERDICT: FAIL')));
   return `${out.join('\n')}\n`;
 }
 
-function checkLines(check: Check, paint: Painter): string[] {
+type Para = (text: string, indent: string, first?: string) => void;
+
+function checkLines(check: Check, paint: Painter, para: Para): void {
   const mark = CHECK_MARK[check.status];
   const coloured = check.status === 'pass' ? paint.green(mark) : check.status === 'fail' ? paint.red(mark) : paint.dim(mark);
-  const lines = [`  ${coloured} ${check.id}  ${check.message}`];
-  if (check.status === 'fail') {
-    if (check.expected !== undefined) lines.push(`      expected: ${check.expected}`);
-    if (check.found !== undefined) lines.push(`      found:    ${check.found}`);
-    lines.push(`      code:     ${check.code}`);
+  para(`${check.id}: ${check.message}`, '        ', `    ${coloured} `);
+  if (check.status === 'fail' || check.status === 'absent') {
+    const cont = ' '.repeat(18);
+    if (check.expected !== undefined) para(check.expected, cont, '        expected: ');
+    if (check.found !== undefined) para(check.found, cont, '        found:    ');
+    para(check.code, cont, '        code:     ');
   }
-  return lines;
 }
 
-function ruleLines(result: RuleResult, paint: Painter): string[] {
+function ruleLines(result: RuleResult, paint: Painter, para: Para): void {
   const mark = RULE_MARK[result.status];
   const coloured = result.status === 'pass' ? paint.green(mark) : result.status === 'fail' ? paint.red(mark) : paint.dim(mark);
   const sev = result.severity === 'warning' ? ' (warning)' : '';
-  const lines = [`  ${coloured} ${result.policy}/${result.rule}${sev}  ${result.status}`];
-  if (result.status === 'fail' || result.status === 'waived') lines.push(`      ${result.message}`);
-  if (result.reason) lines.push(`      ${result.reason}`);
-  if (result.waiver) lines.push(`      waived by ${result.waiver.owner} until ${result.waiver.expires}: ${result.waiver.reason}`);
-  return lines;
+  para(`${result.rule}${sev}: ${result.status}`, '      ', `  ${coloured} `);
+  if (result.status === 'fail' || result.status === 'waived') para(result.message, '      ', '      ');
+  if (result.reason) para(result.reason, '      ', '      ');
+  if (result.status === 'fail') para(`demanded: ${result.expression}`, '      ', '      ');
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 interface Painter {
@@ -78,6 +119,6 @@ interface Painter {
 }
 
 function painter(color: boolean): Painter {
-  const wrap = (code: string) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { bold: wrap('1'), green: wrap('32'), red: wrap('31'), dim: wrap('2') };
+  const wrapIn = (code: string) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { bold: wrapIn('1'), green: wrapIn('32'), red: wrapIn('31'), dim: wrapIn('2') };
 }

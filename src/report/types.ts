@@ -19,9 +19,20 @@ export interface RuleResult {
   readonly severity: Severity;
   readonly status: RuleStatus;
   readonly message: string;
+  /** The CEL expression (and guard) that decided, so a report names exactly what was demanded. */
+  readonly expression: string;
+  readonly match?: string;
   /** Why it failed beyond the rule's message: an evaluation error, the failed checks involved. */
   readonly reason?: string;
-  readonly waiver?: { readonly reason: string; readonly owner: string; readonly expires: string };
+  readonly waiver?: WaiverRef;
+  /** Waivers for this rule and subject that had expired at the effective time, so did not apply. */
+  readonly expiredWaivers?: readonly WaiverRef[];
+}
+
+export interface WaiverRef {
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: string;
 }
 
 export interface Report {
