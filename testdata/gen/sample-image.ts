@@ -64,7 +64,7 @@ export function planImage(variant: ImageVariant, ctx: ImageContext, identities: 
     const signedDigest = variant.signOtherDigest ? other.manifest.digest : p.manifest.digest;
     return {
       sig: keyRequest(simpleSigningPayload(SIGNED_REPOSITORY, signedDigest)),
-      bundle: keylessRequest(cosignSignStatement(SIGNED_REPOSITORY, p.manifest.digest), 'sample'),
+      bundle: keylessRequest(cosignSignStatement(SIGNED_REPOSITORY, signedDigest), 'sample'),
       provenance: keylessRequest(
         provenanceStatement(SIGNED_REPOSITORY, p.manifest.digest, variant.provenanceFrom, identities[variant.provenanceFrom]),
         variant.provenanceFrom,
@@ -72,7 +72,7 @@ export function planImage(variant: ImageVariant, ctx: ImageContext, identities: 
       sbom: keylessRequest(sbomStatement(SIGNED_REPOSITORY, p.manifest.digest, sbom), 'sample'),
     };
   });
-  return { layout, index, platforms, sboms, indexSig: keyRequest(simpleSigningPayload(SIGNED_REPOSITORY, index.digest)), perPlatform };
+  return { layout, index, platforms, sboms, indexSig: keyRequest(simpleSigningPayload(SIGNED_REPOSITORY, variant.signOtherDigest ? (platforms[0]?.manifest.digest ?? index.digest) : index.digest)), perPlatform };
 }
 
 export function requestsOf(plan: PlannedImage): SignRequest[] {

@@ -57,8 +57,8 @@ export const TWINS: readonly TwinSpec[] = [
   {
     name: 'signature-digest',
     subject: 'image',
-    wrong: "each platform's cosign key signature (.sig) is a valid signature by cosign.pub, logged in Rekor, over a payload naming the other platform's manifest digest",
-    caughtBy: "the key signature check: the simple-signing payload's docker-manifest-digest is not the digest being verified",
+    wrong: "every signature is valid and logged in Rekor but names another digest: each platform's cosign key signature (.sig) and keyless bundle name the other platform's manifest, the index's key signature names a platform manifest instead of the index",
+    caughtBy: "the signature checks: the signed payload (simple-signing docker-manifest-digest, or the statement subject) is not the digest being verified, so no signature counts",
     mentions: ['digest'],
   },
 ];
