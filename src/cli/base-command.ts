@@ -20,7 +20,7 @@ export const reportFlags = {
   json: Flags.boolean({ summary: 'Same as --format json: stdout carries exactly one JSON document.' }),
   output: Flags.string({ char: 'o', summary: 'Write the report to this file; a one-line verdict goes to stderr.' }),
   'effective-time': Flags.string({
-    summary: 'Evaluate as of this ISO-8601 time (certificate validity, waiver expiry) instead of now.',
+    summary: 'Judge as of this ISO-8601 time instead of now (`now` in rules, waiver expiry, report time); signatures are always checked at their proven signing time.',
   }),
   verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
 };

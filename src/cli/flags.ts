@@ -4,11 +4,11 @@ import { Flags } from '@oclif/core';
 export const sigstoreFlags = {
   key: Flags.string({ summary: 'PEM public key of an accepted signer (with an identity flag as well, either signer counts).' }),
   'certificate-identity': Flags.string({
-    summary: 'Exact identity (certificate SAN: URI or email) that must have signed.',
+    summary: 'Exact identity (certificate SAN: URI, email or Fulcio otherName) that must have signed; needs an issuer flag.',
     exclusive: ['certificate-identity-regexp'],
   }),
   'certificate-identity-regexp': Flags.string({
-    summary: 'Regular expression the whole identity must match (anchored: ^…$ is implied).',
+    summary: 'Regular expression the whole identity must match (anchored: ^…$ is implied); needs an issuer flag.',
   }),
   'certificate-oidc-issuer': Flags.string({
     summary: 'Exact OIDC issuer of the signing certificate.',
@@ -36,4 +36,12 @@ export const provenanceFlags = {
   'source-versioned-tag': Flags.string({ summary: 'Semver tag prefix (v14 accepts v14.2 and v14.2.1, not v15).' }),
   'builder-id': Flags.string({ summary: 'Builder that must have built it: uri[@ref] (without @ref any ref matches).' }),
   'build-workflow-input': Flags.string({ summary: 'Workflow input the build must have had: key=value (repeatable).', multiple: true }),
+};
+
+/** Caps against hostile input (gzip bombs, tar floods, huge documents); defaults suit real subjects. */
+export const limitFlags = {
+  'max-size': Flags.string({ summary: 'Largest decompressed size of one package, layer or archive (default 8GiB).', helpGroup: 'LIMITS' }),
+  'max-entries': Flags.string({ summary: 'Largest number of tar entries in one package or layer (default 1000000).', helpGroup: 'LIMITS' }),
+  'max-ratio': Flags.string({ summary: 'Largest decompressed-to-compressed ratio (default 1000; gzip bombs exceed it).', helpGroup: 'LIMITS' }),
+  'max-document-size': Flags.string({ summary: 'Largest JSON document read whole: bundle, manifest, SBOM, index (default 64MiB).', helpGroup: 'LIMITS' }),
 };

@@ -1,7 +1,7 @@
 import { arch as hostArch } from 'node:os';
 import { VouchError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../pipeline/options.js';
-import type { ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
+import type { ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
@@ -33,7 +33,7 @@ export function toApkOptions(target: string, flags: FlagBag): ApkOptions {
     keyrings: strs(flags, 'keyring'),
     repository: str(flags, 'repository'),
     arch: str(flags, 'arch') ?? apkArch(),
-    limits: DEFAULT_LIMITS,
+    limits: toLimits(flags),
   });
 }
 
@@ -44,6 +44,17 @@ export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
     issuer: str(flags, 'certificate-oidc-issuer'),
     issuerRegexp: str(flags, 'certificate-oidc-issuer-regexp'),
   });
+  // As in cosign, a keyless signer is an identity *and* the OIDC issuer that vouched for it: the
+  // same e-mail address or URI can be minted by any issuer Fulcio trusts, so one without the
+  // other would accept signers the user never meant.
+  const named = expected.identity !== undefined || expected.identityRegexp !== undefined;
+  const issued = expected.issuer !== undefined || expected.issuerRegexp !== undefined;
+  if (named !== issued) {
+    throw new VouchError({
+      code: 'USAGE',
+      message: named ? 'a certificate identity needs its issuer: add --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp)' : 'an OIDC issuer alone names no signer: add --certificate-identity (or --certificate-identity-regexp)',
+    });
+  }
   for (const name of ['identityRegexp', 'issuerRegexp'] as const) {
     const re = expected[name];
     if (re !== undefined) {
@@ -92,7 +103,7 @@ export function toArtifactOptions(target: string, flags: FlagBag): ArtifactOptio
     attestations,
     sigstore: toSigstoreOptions(flags),
     provenance: toProvenanceExpectations(flags),
-    limits: DEFAULT_LIMITS,
+    limits: toLimits(flags),
   });
 }
 
@@ -107,6 +118,37 @@ export function toImageOptions(reference: string, flags: FlagBag): ImageOptions 
       password: str(flags, 'registry-password') ?? process.env['VOUCH_REGISTRY_PASSWORD'],
       allowHttp: flags['allow-http-registry'] === true,
     }),
-    limits: DEFAULT_LIMITS,
+    limits: toLimits(flags),
+  };
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tib: 1024 ** 4 };
+
+/** A byte size: a plain number, or with a unit (64MiB, 8GiB, 500MB). */
+export function parseSize(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new VouchError({ code: 'USAGE', message: `${flag} must be a positive size such as 512MiB or 8GiB, got ${JSON.stringify(value)}` });
+  return bytes;
+}
+
+function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new VouchError({ code: 'USAGE', message: `${flag} must be a positive whole number, got ${JSON.stringify(value)}` });
+  return n;
+}
+
+/** The caps against hostile input, from --max-* flags; the defaults suit real packages and images. */
+export function toLimits(flags: FlagBag): Limits {
+  const size = str(flags, 'max-size');
+  const entries = str(flags, 'max-entries');
+  const ratio = str(flags, 'max-ratio');
+  const doc = str(flags, 'max-document-size');
+  return {
+    maxDecompressedBytes: size === undefined ? DEFAULT_LIMITS.maxDecompressedBytes : parseSize(size, '--max-size'),
+    maxEntries: entries === undefined ? DEFAULT_LIMITS.maxEntries : positiveInteger(entries, '--max-entries'),
+    maxRatio: ratio === undefined ? DEFAULT_LIMITS.maxRatio : positiveInteger(ratio, '--max-ratio'),
+    maxDocumentBytes: doc === undefined ? DEFAULT_LIMITS.maxDocumentBytes : parseSize(doc, '--max-document-size'),
   };
 }

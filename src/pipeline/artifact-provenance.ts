@@ -59,7 +59,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     }
     for (const entry of entries.value) {
       const source = entries.value.length > 1 ? `${path}#${entry.index}` : path;
-      const verification = await verifyAttestationEntry(entry, trust, options, source);
+      const verification = await verifyAttestationEntry(entry, trust, options, source, { artifactSha256: artifact.sha256, ctx });
       candidates.push(judgeEntry(entry, verification, artifactDigest, options, source));
     }
   }

@@ -179,6 +179,27 @@ describe('--rekor-url: online lookup against a loopback Rekor', () => {
     assert.equal(statusOf(e2)['artifact.bundle.tlog']?.startsWith('fail:') || statusOf(e2)['artifact.bundle.signature']?.startsWith('fail:'), true);
   });
 
+  test('a bare DSSE envelope with an inline certificate verifies once its log entry is found', async () => {
+    const signed = (await mock.signStatement(statementFor(ARTIFACT))) as {
+      verificationMaterial: { certificate: { rawBytes: string }; tlogEntries: { canonicalizedBody: string }[] };
+      dsseEnvelope: { payloadType: string; payload: string; signatures: { sig: string }[] };
+    };
+    const body = JSON.parse(Buffer.from(signed.verificationMaterial.tlogEntries[0]?.canonicalizedBody ?? '', 'base64').toString('utf8')) as object;
+    const pem = `-----BEGIN CERTIFICATE-----\n${signed.verificationMaterial.certificate.rawBytes}\n-----END CERTIFICATE-----\n`;
+    const { payloadType, payload, signatures } = signed.dsseEnvelope;
+    const bare = bundleFile({ payloadType, payload, signatures: [{ keyid: '', sig: signatures[0]?.sig, cert: pem }] });
+    const withAttestation = (sigstore: Partial<SigstoreOptions>): ArtifactOptions => ({ ...options(artifactFile, bare, sigstore), bundle: undefined as unknown as string, attestations: [bare] });
+    const offline = await collectArtifactEvidence(withAttestation({}), ctx);
+    assert.equal(statusOf(offline)['provenance.signature'], 'fail:PROVENANCE_NO_LOG_PROOF');
+    serve(await mock.logEntry(body));
+    const online = await collectArtifactEvidence(withAttestation({ rekorUrl: url }), ctx);
+    assert.equal(statusOf(online)['provenance.signature'], 'pass:SIGNATURE_VERIFIED');
+    assert.equal(online.attestations[0]?.tlog?.length, 1);
+    serve();
+    const missing = await collectArtifactEvidence(withAttestation({ rekorUrl: url }), ctx);
+    assert.equal(statusOf(missing)['provenance.signature'], 'fail:TLOG_ENTRY_MISSING');
+  });
+
   test('no entry in the log: TLOG_ENTRY_MISSING; a failing log: could not check', async () => {
     const { bundle } = await detached(ARTIFACT);
     serve();

@@ -21,13 +21,20 @@ export async function verifyImageAttachments(discovery: Discovery, options: Imag
   const { sigstore } = options;
   const warnings: string[] = [];
   if (sigstore.insecureIgnoreTlog) warnings.push(TLOG_IGNORED_WARNING);
-  if (sigstore.rekorUrl !== undefined) warnings.push('--rekor-url is not used by vouch image: image signatures are verified with the log proof they carry');
   const signed = discovery.attachments.filter((a) => a.kind !== 'unsigned-statement');
   const trust = signed.length > 0 || sigstore.key !== undefined || sigstore.trustedRoot !== undefined
     ? await loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) })
     : undefined;
-  const settings = trust && { trust, expected: sigstore.expected, insecureIgnoreTlog: sigstore.insecureIgnoreTlog, maxDocumentBytes: options.limits.maxDocumentBytes };
-  const verified = discovery.attachments.map((a) => verifyAttachment(a, settings));
+  const settings = trust && {
+    trust,
+    expected: sigstore.expected,
+    insecureIgnoreTlog: sigstore.insecureIgnoreTlog,
+    maxDocumentBytes: options.limits.maxDocumentBytes,
+    ...(sigstore.rekorUrl !== undefined && { online: { rekorUrl: sigstore.rekorUrl, ctx } }),
+  };
+  // One at a time: online lookups stay sequential, and offline verification is CPU-bound anyway.
+  const verified: VerifiedAttachment[] = [];
+  for (const a of discovery.attachments) verified.push(await verifyAttachment(a, settings));
   ctx.log.debug(`verified ${verified.length} attachment(s)`);
   for (const v of verified) warnings.push(...(v.result?.warnings ?? []));
   const prov = collectImageProvenance(verified, options.provenance, options.sigstore.expected);

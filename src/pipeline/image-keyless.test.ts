@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bundleToJSON } from '@sigstore/bundle';
@@ -43,7 +46,12 @@ const sha = (b: Uint8Array | string): Buffer => crypto.createHash('sha256').upda
 
 let reg: TestRegistry;
 let digest: string;
+let unloggedDigest: string;
 let rootFile: string;
+/** The Rekor v1 API form of the log entry the unlogged signature's bundle carried. */
+let apiEntry: Record<string, unknown>;
+/** The same for the v1 image's signature: a genuine entry, but for another signature. */
+let foreignEntry: Record<string, unknown>;
 const tmp = tempDir('vouch-keyless-');
 
 /** cosign's annotations for a bundle's proof material (what `cosign sign/attest` writes). */
@@ -98,6 +106,20 @@ before(async () => {
   await pushAttachment(reg, 'demo/keyless', `sha256-${digest.slice(7)}.sig`, [
     blobOf(payload, 'application/vnd.dev.cosign.simplesigning.v1+json', { 'dev.cosignproject.cosign/signature': signature, ...cosignAnnotations(sigBundle) }),
   ]);
+  foreignEntry = rekorApiEntry(sigBundle);
+
+  // A keyless .sig whose layer carries the certificate but no Rekor bundle annotation (signed with
+  // cosign's --tlog-upload off, or stored by a tool that drops it): only --rekor-url can prove it.
+  const unlogged = await buildImage([{ files: [{ path: 'usr/bin/app', content: 'unlogged' }] }]);
+  unloggedDigest = await pushImage(reg, 'demo/keyless', 'unlogged', unlogged);
+  const unloggedPayload = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': `${reg.host}/demo/keyless` }, image: { 'docker-manifest-digest': unloggedDigest }, type: 'cosign container image signature' }, optional: null }));
+  const unloggedBundle = await new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: REKOR })] }).create({ data: unloggedPayload });
+  const unloggedSig = unloggedBundle.content.$case === 'messageSignature' ? b64(unloggedBundle.content.messageSignature.signature) : '';
+  const { 'dev.sigstore.cosign/certificate': certificate } = cosignAnnotations(unloggedBundle);
+  await pushAttachment(reg, 'demo/keyless', `sha256-${unloggedDigest.slice(7)}.sig`, [
+    blobOf(unloggedPayload, 'application/vnd.dev.cosign.simplesigning.v1+json', { 'dev.cosignproject.cosign/signature': unloggedSig, 'dev.sigstore.cosign/certificate': certificate ?? '' }),
+  ]);
+  apiEntry = rekorApiEntry(unloggedBundle);
 
   // cosign attest: a DSSE envelope (intoto v0.0.2 entry) stored as a .att layer ...
   const statement = { _type: 'https://in-toto.io/Statement/v1', predicateType: 'https://example.com/test-result/v1', subject: [{ name: 'app', digest: { sha256: digest.slice(7) } }], predicate: { passed: true } };
@@ -125,8 +147,76 @@ after(async () => {
   tmp.remove();
 });
 
-const collect = (flags: Record<string, unknown>): Promise<Evidence> =>
-  collectImageEvidence(toImageOptions(`${reg.host}/demo/keyless:v1`, { platform: 'linux/amd64', 'trusted-root': rootFile, ...flags }), { now: new Date(), log: noopLogger });
+/** What GET /api/v1/log/entries/{uuid} returns for the bundle's (only) log entry. */
+function rekorApiEntry(bundle: Bundle): Record<string, unknown> {
+  const e = bundle.verificationMaterial.tlogEntries[0];
+  const proof = e?.inclusionProof;
+  if (!e?.inclusionPromise || !proof?.checkpoint || !e.logId) throw new Error('mock bundle lacks SET or proof');
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const uuid = crypto.createHash('sha256').update(e.canonicalizedBody).digest('hex');
+  return {
+    [uuid]: {
+      body: b64(e.canonicalizedBody),
+      integratedTime: Number(e.integratedTime),
+      logID: hex(e.logId.keyId),
+      logIndex: Number(e.logIndex),
+      verification: {
+        signedEntryTimestamp: b64(e.inclusionPromise.signedEntryTimestamp),
+        inclusionProof: { logIndex: Number(proof.logIndex), treeSize: Number(proof.treeSize), rootHash: hex(proof.rootHash), hashes: proof.hashes.map(hex), checkpoint: proof.checkpoint.envelope },
+      },
+    },
+  };
+}
+
+/** A loopback Rekor that finds `entries` for any hash. */
+async function startRekor(entries: Record<string, unknown>[]): Promise<{ url: string; server: Server }> {
+  const byUuid = Object.fromEntries(entries.map((e) => [Object.keys(e)[0] ?? '', e]));
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const m = /^\/api\/v1\/log\/entries\/([0-9a-f]+)$/.exec(req.url ?? '');
+      if (req.method === 'POST' && req.url === '/api/v1/index/retrieve') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.keys(byUuid)));
+      else if (m?.[1] && byUuid[m[1]]) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(byUuid[m[1]]));
+      else res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const collect = (flags: Record<string, unknown>, ref = `${reg.host}/demo/keyless:v1`): Promise<Evidence> =>
+  collectImageEvidence(toImageOptions(ref, { platform: 'linux/amd64', 'trusted-root': rootFile, ...flags }), { now: new Date(), log: noopLogger });
+
+test('keyless e2e: a signature without log proof fails offline and verifies with --rekor-url', skip, async () => {
+  const who = { 'certificate-identity': SAN, 'certificate-oidc-issuer': ISSUER };
+  const ref = `${reg.host}/demo/keyless:unlogged`;
+  const offline = await collect(who, ref);
+  assert.equal(offline.signatures[0]?.code, 'TLOG_ENTRY_MISSING');
+  const rekor = await startRekor([apiEntry]);
+  try {
+    const online = await collect({ ...who, 'rekor-url': rekor.url }, ref);
+    assert.equal(online.signatures[0]?.verified, true, online.signatures[0]?.message);
+    assert.equal(online.checks.find((c) => c.id === 'image.signature')?.status, 'pass');
+  } finally {
+    rekor.server.close();
+  }
+  // A genuine log entry for another signature proves nothing about this one.
+  const foreign = await startRekor([foreignEntry]);
+  try {
+    const other = await collect({ ...who, 'rekor-url': foreign.url }, ref);
+    assert.equal(other.signatures[0]?.verified, false);
+    assert.equal(other.checks.find((c) => c.id === 'image.signature')?.status, 'fail');
+  } finally {
+    foreign.server.close();
+  }
+  const empty = await startRekor([]);
+  try {
+    const missing = await collect({ ...who, 'rekor-url': empty.url }, ref);
+    assert.equal(missing.signatures[0]?.code, 'TLOG_ENTRY_MISSING');
+  } finally {
+    empty.server.close();
+  }
+});
 
 test('keyless e2e: cosign .sig and .att from a mock Fulcio/Rekor verify; the bundle referrer too', skip, async () => {
   const e = await collect({ 'certificate-identity': SAN, 'certificate-oidc-issuer': ISSUER });

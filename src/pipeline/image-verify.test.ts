@@ -29,21 +29,21 @@ const settings = async (key: string | undefined, insecureIgnoreTlog: boolean, ex
 
 test('cosign signatures (containers/image): key-signed without a log proof verifies only with --insecure-ignore-tlog', needsRealdata(), async () => {
   const att = cosignLayer(`${FIX}/dir-img-cosign-valid/signature-1`, manifestDigest('dir-img-cosign-valid'));
-  const ok = verifyAttachment(att, await settings(`${FIX}/cosign.pub`, true));
+  const ok = await verifyAttachment(att, await settings(`${FIX}/cosign.pub`, true));
   assert.equal(ok.signature?.verified, true, ok.signature?.message);
   assert.equal(ok.signature?.attachedTo, att.attachedTo);
-  const noLog = verifyAttachment(att, await settings(`${FIX}/cosign.pub`, false));
+  const noLog = await verifyAttachment(att, await settings(`${FIX}/cosign.pub`, false));
   assert.equal(noLog.signature?.verified, false);
   assert.equal(noLog.signature?.code, 'TLOG_ENTRY_MISSING');
-  const otherKey = verifyAttachment(att, await settings(`${FIX}/cosign2.pub`, true));
+  const otherKey = await verifyAttachment(att, await settings(`${FIX}/cosign2.pub`, true));
   assert.equal(otherKey.signature?.verified, false);
-  const noKey = verifyAttachment(att, await settings(undefined, true));
+  const noKey = await verifyAttachment(att, await settings(undefined, true));
   assert.equal(noKey.signature?.verified, false);
 });
 
 test('cosign signatures: a valid signature over another digest never counts', needsRealdata(), async () => {
   const att = cosignLayer(`${FIX}/dir-img-cosign-modified-manifest/signature-1`, manifestDigest('dir-img-cosign-modified-manifest'));
-  const r = verifyAttachment(att, await settings(`${FIX}/cosign.pub`, true));
+  const r = await verifyAttachment(att, await settings(`${FIX}/cosign.pub`, true));
   assert.equal(r.result?.verified, true, 'the signature itself is fine');
   assert.equal(r.signature?.verified, false);
   assert.equal(r.signature?.code, 'SIGNATURE_DIGEST_MISMATCH');
@@ -52,9 +52,9 @@ test('cosign signatures: a valid signature over another digest never counts', ne
 test('cosign signatures: one of two (unknown key + valid) verifies; a non-simple-signing layer does not', needsRealdata(), async () => {
   const digest = manifestDigest('dir-img-cosign-mixed');
   const s = await settings(`${FIX}/cosign.pub`, true);
-  const results = [1, 2].map((n) => verifyAttachment(cosignLayer(`${FIX}/dir-img-cosign-mixed/signature-${n}`, digest), s).signature?.verified);
+  const results = await Promise.all([1, 2].map(async (n) => (await verifyAttachment(cosignLayer(`${FIX}/dir-img-cosign-mixed/signature-${n}`, digest), s)).signature?.verified));
   assert.deepEqual(results.sort(), [false, true]);
-  const other = verifyAttachment(cosignLayer(`${FIX}/dir-img-cosign-other-attachment/signature-1`, manifestDigest('dir-img-cosign-other-attachment')), s);
+  const other = await verifyAttachment(cosignLayer(`${FIX}/dir-img-cosign-other-attachment/signature-1`, manifestDigest('dir-img-cosign-other-attachment')), s);
   assert.equal(other.signature?.verified, false);
 });
 
@@ -62,21 +62,21 @@ test('cosign signatures: keyless with a Rekor SET verifies against the public-go
   const dir = 'dir-img-cosign-fulcio-rekor-valid';
   const att = cosignLayer(`${FIX}/${dir}/signature-1`, manifestDigest(dir));
   const expected = { identity: 'mitr@redhat.com', issuer: 'https://github.com/login/oauth' };
-  const ok = verifyAttachment(att, await settings(undefined, false, expected));
+  const ok = await verifyAttachment(att, await settings(undefined, false, expected));
   assert.equal(ok.signature?.verified, true, ok.signature?.message);
   assert.equal(ok.signature?.identity, 'mitr@redhat.com');
   assert.equal(ok.signature?.tlog?.[0]?.proof, 'promise');
-  const wrongSigner = verifyAttachment(att, await settings(undefined, false, { ...expected, identity: 'someone@example.com' }));
+  const wrongSigner = await verifyAttachment(att, await settings(undefined, false, { ...expected, identity: 'someone@example.com' }));
   assert.equal(wrongSigner.signature?.verified, false);
   const { 'dev.sigstore.cosign/bundle': _set, ...withoutSet } = att.annotations;
-  assert.equal(verifyAttachment({ ...att, annotations: withoutSet }, await settings(undefined, false, expected)).signature?.verified, false);
+  assert.equal((await verifyAttachment({ ...att, annotations: withoutSet }, await settings(undefined, false, expected))).signature?.verified, false);
   const bundle = JSON.parse(att.annotations['dev.sigstore.cosign/bundle'] ?? '{}') as { Payload: { integratedTime: number } };
   bundle.Payload.integratedTime += 1;
   const shifted = { ...att, annotations: { ...att.annotations, 'dev.sigstore.cosign/bundle': JSON.stringify(bundle) } };
-  assert.equal(verifyAttachment(shifted, await settings(undefined, false, expected)).signature?.verified, false);
+  assert.equal((await verifyAttachment(shifted, await settings(undefined, false, expected))).signature?.verified, false);
   const flipped = Buffer.from(att.payload);
   flipped[flipped.length - 2] = 0x20;
-  assert.equal(verifyAttachment({ ...att, payload: flipped }, await settings(undefined, false, expected)).signature?.verified, false);
+  assert.equal((await verifyAttachment({ ...att, payload: flipped }, await settings(undefined, false, expected))).signature?.verified, false);
 });
 
 test('sigstore bundle artifact (cosign v3 OCI attestation) verifies against its trust root and subject digest', needsRealdata(), async () => {
@@ -84,9 +84,9 @@ test('sigstore bundle artifact (cosign v3 OCI attestation) verifies against its 
   const root = JSON.parse(readFileSync(realdata('sigstore-cosign/pkg/cosign/testdata/trusted_root_pgi.json'), 'utf8')) as unknown;
   const s = { trust: trustFromJSON(root, { source: 'pgi' }), expected: {}, insecureIgnoreTlog: false, maxDocumentBytes: 1 << 20 };
   const att: Attachment = { kind: 'sigstore-bundle', attachedTo: 'sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4', source: 'referrer', bundle, annotations: {} };
-  const ok = verifyAttachment(att, s);
+  const ok = await verifyAttachment(att, s);
   assert.equal(ok.attestation?.verified, true, ok.attestation?.message);
   assert.equal(ok.attestation?.predicateType, 'https://cosign.sigstore.dev/attestation/v1');
-  const other = verifyAttachment({ ...att, attachedTo: `sha256:${'1'.repeat(64)}` }, s);
+  const other = await verifyAttachment({ ...att, attachedTo: `sha256:${'1'.repeat(64)}` }, s);
   assert.equal(other.attestation?.verified, false);
 });

@@ -4,13 +4,16 @@
  * outcome is data (a SignatureEvidence or AttestationEvidence with a code); a signature or
  * statement about another digest never counts.
  */
+import { createHash } from 'node:crypto';
+import type { RunContext } from '../context.js';
 import { fail } from '../errors.js';
 import type { AttestationEvidence, SignatureEvidence, SignatureKind } from '../evidence/index.js';
 import type { Attachment } from '../sources/image/discover-types.js';
 import { COSIGN_ANNOTATIONS, annotation } from '../sources/image/discover-types.js';
 import { hexOf } from '../sources/image/digest.js';
 import { parseBundle, parseBundleJSON, verifyBundle } from '../trust/sigstore/index.js';
-import type { ArtifactInput, BundleVerification, ExpectedSigner, SignerExpectation, SigstoreTrust } from '../trust/sigstore/index.js';
+import type { ArtifactInput, BundleVerification, ExpectedSigner, ParsedBundle, SignerExpectation, SigstoreTrust, VerifyBundleOptions } from '../trust/sigstore/index.js';
+import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import { intotoV001Check, legacyToBundleJSON } from './image-legacy-bundle.js';
 import { checkSimpleSigningPayload } from './image-payload.js';
 
@@ -30,10 +33,12 @@ export interface VerifySettings {
   readonly expected: ExpectedSigner;
   readonly insecureIgnoreTlog: boolean;
   readonly maxDocumentBytes: number;
+  /** --rekor-url: signatures without log proof get their entry looked up and verified. */
+  readonly online?: { readonly rekorUrl: string; readonly ctx: RunContext };
 }
 
 /** `settings` may be absent only when nothing signed was found (no trust material was loaded). */
-export function verifyAttachment(att: Attachment, settings: VerifySettings | undefined): VerifiedAttachment {
+export async function verifyAttachment(att: Attachment, settings: VerifySettings | undefined): Promise<VerifiedAttachment> {
   if (att.kind === 'unsigned-statement') return { attachment: att, result: undefined, attestation: unsignedAttestation(att) };
   const s = settings ?? fail('INTERNAL', 'signed attachments need trust material');
   switch (att.kind) {
@@ -52,50 +57,66 @@ function signerFor(s: VerifySettings): SignerExpectation {
   return e.identity !== undefined || e.identityRegexp !== undefined || s.trust.key !== undefined ? e : { anySigner: true };
 }
 
-function verifyCosignSignature(att: Extract<Attachment, { kind: 'cosign-signature' }>, s: VerifySettings): VerifiedAttachment {
+async function verifyCosignSignature(att: Extract<Attachment, { kind: 'cosign-signature' }>, s: VerifySettings): Promise<VerifiedAttachment> {
   const payload = checkSimpleSigningPayload(att.payload, att.attachedTo);
   const converted = legacyToBundleJSON(att);
   if (!converted.ok) return { attachment: att, result: undefined, signature: failedSignature('cosign-simple-signing', att, converted.code, converted.message) };
   const parsed = parseBundleJSON(converted.json);
   if (!parsed.ok) return { attachment: att, result: undefined, signature: failedSignature('cosign-simple-signing', att, parsed.code, parsed.message) };
-  const result = verifyBundle(parsed, { kind: 'bytes', bytes: att.payload }, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+  // cosign logs the signature as a hashedrekord over the payload, which Rekor indexes by its hash.
+  const result = await verifyLogged(parsed, { kind: 'bytes', bytes: att.payload }, s, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog }, createHash('sha256').update(att.payload).digest('hex'));
   // The payload must name this very digest: a valid signature over another image proves nothing here.
   const outcome = !payload.ok && result.verified ? { verified: false, code: payload.code, message: payload.message } : result;
   return { attachment: att, result, signature: toSignature('cosign-simple-signing', att, result, outcome) };
 }
 
-function verifyDsse(att: Extract<Attachment, { kind: 'dsse-attestation' }>, s: VerifySettings): VerifiedAttachment {
+async function verifyDsse(att: Extract<Attachment, { kind: 'dsse-attestation' }>, s: VerifySettings): Promise<VerifiedAttachment> {
   const converted = legacyToBundleJSON(att);
   if (!converted.ok) return { attachment: att, result: undefined, attestation: failedAttestation(att, converted.code, converted.message) };
   const parsed = parseBundleJSON(converted.json);
   if (!parsed.ok) return { attachment: att, result: undefined, attestation: failedAttestation(att, parsed.code, parsed.message) };
   const cert = annotation(att.annotations, COSIGN_ANNOTATIONS.certificate);
-  const result = verifyBundle(parsed, { kind: 'digest', digest: { algorithm: 'sha256', hex: hexOf(att.attachedTo) } }, s.trust, signerFor(s), {
+  const result = await verifyLogged(parsed, { kind: 'digest', digest: { algorithm: 'sha256', hex: hexOf(att.attachedTo) } }, s, signerFor(s), {
     insecureIgnoreTlog: s.insecureIgnoreTlog,
     legacyBodyChecks: { 'intoto/0.0.1': intotoV001Check(att.envelope, cert) },
-  });
+  }, hexOf(att.attachedTo));
   return { attachment: att, result, attestation: toAttestation(att, result) };
 }
 
-function verifySigstoreBundle(att: Extract<Attachment, { kind: 'sigstore-bundle' }>, s: VerifySettings): VerifiedAttachment {
+async function verifySigstoreBundle(att: Extract<Attachment, { kind: 'sigstore-bundle' }>, s: VerifySettings): Promise<VerifiedAttachment> {
   const parsed = parseBundle(att.bundle, s.maxDocumentBytes);
   if (!parsed.ok) return { attachment: att, result: undefined, signature: failedSignature('sigstore-bundle', att, parsed.code, parsed.message) };
   // cosign v3 signs the image digest itself (message signature) or a statement about it (DSSE).
   const artifact: ArtifactInput = { kind: 'digest', digest: { algorithm: 'sha256', hex: hexOf(att.attachedTo) } };
   if (parsed.content === 'dsse' && att.annotations[PREDICATE_ANNOTATION] !== COSIGN_SIGN_PREDICATE) {
-    const result = verifyBundle(parsed, artifact, s.trust, signerFor(s), { insecureIgnoreTlog: s.insecureIgnoreTlog });
+    const result = await verifyLogged(parsed, artifact, s, signerFor(s), { insecureIgnoreTlog: s.insecureIgnoreTlog }, hexOf(att.attachedTo));
     return { attachment: att, result, attestation: toAttestation(att, result) };
   }
   // A message signature over the digest, or cosign v3's signing statement: an image signature,
   // which must come from the named signer.
   if (parsed.content === 'dsse') {
-    const result = verifyBundle(parsed, artifact, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+    const result = await verifyLogged(parsed, artifact, s, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog }, hexOf(att.attachedTo));
     const wrongType = result.verified && result.statement?.predicateType !== COSIGN_SIGN_PREDICATE;
     const outcome = wrongType ? { verified: false, code: 'PREDICATE_TYPE_MISMATCH', message: 'the bundle annotation and the signed statement disagree on the predicate type' } : result;
     return { attachment: att, result, signature: toSignature('sigstore-bundle', att, result, outcome) };
   }
-  const result = verifyBundle(parsed, artifact, s.trust, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog });
+  const result = await verifyLogged(parsed, artifact, s, s.expected, { insecureIgnoreTlog: s.insecureIgnoreTlog }, hexOf(att.attachedTo));
   return { attachment: att, result, signature: toSignature('sigstore-bundle', att, result, result) };
+}
+
+/**
+ * verifyBundle, and with --rekor-url for a signature that carries no log proof: the log entries
+ * found under `indexHash` are verified like embedded ones (SET, checkpoint, proof, body) and the
+ * first that holds is used. Nothing found leaves the signature without proof, failing as offline.
+ */
+async function verifyLogged(parsed: ParsedBundle, artifact: ArtifactInput, s: VerifySettings, expected: SignerExpectation, options: VerifyBundleOptions, indexHash: string): Promise<BundleVerification> {
+  if (s.online && parsed.bundle.verificationMaterial.tlogEntries.length === 0) {
+    const found = await lookupLogEntries(s.online.rekorUrl, parsed, indexHash, s.trust, s.online.ctx);
+    const results = found.map((p) => verifyBundle(p, artifact, s.trust, expected, options));
+    const chosen = results.find((r) => r.verified) ?? results[0];
+    if (chosen) return chosen;
+  }
+  return verifyBundle(parsed, artifact, s.trust, expected, options);
 }
 
 function toSignature(kind: SignatureKind, att: Attachment, result: BundleVerification, outcome: { verified: boolean; code: string; message: string }): SignatureEvidence {

@@ -51,7 +51,7 @@ test('image: a tampered attestation (payload, subject digest, log promise, certi
   const att = found.attachments.find((a) => a.kind === 'dsse-attestation');
   assert.ok(att && att.kind === 'dsse-attestation');
   const s = { trust: trustFromJSON(await embeddedPublicGoodRoot(), { source: 'public-good' }), expected: {}, insecureIgnoreTlog: false, maxDocumentBytes: 1 << 22 };
-  assert.equal(verifyAttachment(att, s).attestation?.verified, true);
+  assert.equal((await verifyAttachment(att, s)).attestation?.verified, true);
   const env = JSON.parse(att.envelope.toString('utf8')) as { payload: string };
   const payload = Buffer.from(env.payload, 'base64').toString('utf8').replace('example-package', 'example-packagf');
   const mutations = [
@@ -60,9 +60,9 @@ test('image: a tampered attestation (payload, subject digest, log promise, certi
     { ...att, annotations: { ...att.annotations, 'dev.sigstore.cosign/bundle': (att.annotations['dev.sigstore.cosign/bundle'] ?? '').replace(/"logIndex":(\d)/, '"logIndex":9$1') } },
     { ...att, annotations: { ...att.annotations, 'dev.sigstore.cosign/certificate': att.annotations['dev.sigstore.cosign/chain'] ?? '' } },
   ];
-  for (const [i, m] of mutations.entries()) assert.equal(verifyAttachment(m, s).attestation?.verified, false, `mutation ${i}`);
+  for (const [i, m] of mutations.entries()) assert.equal((await verifyAttachment(m, s)).attestation?.verified, false, `mutation ${i}`);
   // A named signer that did not sign: the attestation does not verify.
-  assert.equal(verifyAttachment(att, { ...s, expected: { identity: 'https://github.com/evil/x/.github/workflows/a.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' } }).attestation?.verified, false);
+  assert.equal((await verifyAttachment(att, { ...s, expected: { identity: 'https://github.com/evil/x/.github/workflows/a.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' } })).attestation?.verified, false);
 });
 
 test('image: apko layout inventory (apk database, embedded SBOMs, layers)', needsRealdata(), async () => {

@@ -8,7 +8,9 @@ import type { AttestationEntry } from '../attestations/index.js';
 import type { TlogEvidence } from '../evidence/index.js';
 import { npmAttestationTrust } from '../trust/npm/registry-keys.js';
 import { parseBundleJSON, verifyBundle } from '../trust/sigstore/index.js';
-import type { SignerExpectation, SigstoreTrust, VerifiedSigner } from '../trust/sigstore/index.js';
+import type { ParsedBundle, SignerExpectation, SigstoreTrust, VerifiedSigner } from '../trust/sigstore/index.js';
+import type { RunContext } from '../context.js';
+import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import type { ArtifactOptions } from './options.js';
 
 export interface EntryVerification {
@@ -25,7 +27,13 @@ export interface EntryVerification {
 
 const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
-export async function verifyAttestationEntry(entry: AttestationEntry, trust: SigstoreTrust, options: ArtifactOptions, source: string): Promise<EntryVerification> {
+/** What --rekor-url needs to find a log entry: the artifact hash Rekor indexes it by, and the run. */
+export interface OnlineLookup {
+  readonly artifactSha256: string;
+  readonly ctx: RunContext;
+}
+
+export async function verifyAttestationEntry(entry: AttestationEntry, trust: SigstoreTrust, options: ArtifactOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
   const raw = entry.kind === 'bundle' ? entry.bundle['dsseEnvelope'] : entry.envelope;
   const envelope = parseDsseEnvelope(raw);
   if (!envelope.ok) return { verified: false, code: envelope.code, message: `${source}: ${envelope.message}`, tlog: [], payloadType: '', payload: Buffer.alloc(0) };
@@ -35,10 +43,19 @@ export async function verifyAttestationEntry(entry: AttestationEntry, trust: Sig
   // The builder rules prove who signed provenance; an identity flag, when given, must hold too.
   const named = Object.values(sigstore.expected).some((v) => v !== undefined);
   const expected: SignerExpectation = named ? sigstore.expected : { anySigner: true };
-  const verify = (bundle: unknown, using: SigstoreTrust = trust): EntryVerification => {
+  const verify = async (bundle: unknown, using: SigstoreTrust = trust): Promise<EntryVerification> => {
     const parsed = parseBundleJSON(bundle);
     if (!parsed.ok) return unverified(parsed.code, `${source}: ${parsed.message}`);
-    const r = verifyBundle(parsed, { kind: 'dsse-statement' }, using, expected, { insecureIgnoreTlog: sigstore.insecureIgnoreTlog });
+    let candidates: ParsedBundle[] = [parsed];
+    if (parsed.bundle.verificationMaterial.tlogEntries.length === 0 && sigstore.rekorUrl !== undefined) {
+      // --rekor-url: the log indexes DSSE and in-toto entries by their subjects' digests. Each
+      // entry found goes through the same verification as an embedded one; none found leaves the
+      // bundle without log proof, which then fails as it would offline.
+      const found = await lookupLogEntries(sigstore.rekorUrl, parsed, online.artifactSha256, using, online.ctx);
+      if (found.length > 0) candidates = found;
+    }
+    const results = candidates.map((c) => verifyBundle(c, { kind: 'dsse-statement' }, using, expected, { insecureIgnoreTlog: sigstore.insecureIgnoreTlog }));
+    const r = results.find((x) => x.verified) ?? results[0] ?? verifyBundle(parsed, { kind: 'dsse-statement' }, using, expected, { insecureIgnoreTlog: sigstore.insecureIgnoreTlog });
     const failedStage = Object.values(r.stages).find((s) => s?.status === 'fail');
     return {
       verified: r.verified,
@@ -61,18 +78,29 @@ export async function verifyAttestationEntry(entry: AttestationEntry, trust: Sig
   }
   if (sigstore.key === undefined) {
     // A bare envelope with an inline certificate has no log entry, so nothing establishes when it
-    // was signed while the short-lived certificate was valid: it cannot count offline.
-    return unverified('PROVENANCE_NO_LOG_PROOF', `${source}: a bare DSSE envelope carries no transparency-log proof of its signing time; wrap it in a Sigstore bundle, or verify it with --key`);
+    // was signed while the short-lived certificate was valid: it cannot count offline. Online,
+    // the log entry (with its SET) supplies that time.
+    const signature = envelope.value.signatures[0];
+    if (sigstore.rekorUrl !== undefined && envelope.value.signatures.length === 1 && signature?.cert !== undefined) {
+      const der = certificateDer(signature.cert);
+      if (der === undefined) return unverified('DSSE_CERTIFICATE_MALFORMED', `${source}: the inline certificate is not PEM`);
+      return verify({
+        mediaType: BUNDLE_V03,
+        verificationMaterial: { certificate: { rawBytes: der.toString('base64') }, tlogEntries: [] },
+        dsseEnvelope: { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: signature.keyid ?? '', sig: signature.sig.toString('base64') }] },
+      });
+    }
+    return unverified('PROVENANCE_NO_LOG_PROOF', `${source}: a bare DSSE envelope carries no transparency-log proof of its signing time; give --rekor-url to look its log entry up, wrap it in a Sigstore bundle, or verify it with --key`);
   }
   // Keyed envelopes (e.g. Google Cloud Build): every signature must verify; one bad signature among
   // good ones is not ignored, since it means the envelope is not what its signers signed.
-  const results = envelope.value.signatures.map((s) =>
+  const results = await Promise.all(envelope.value.signatures.map((s) =>
     verify({
       mediaType: BUNDLE_V03,
       verificationMaterial: { publicKey: { hint: s.keyid ?? '' }, tlogEntries: [] },
       dsseEnvelope: { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: s.keyid ?? '', sig: s.sig.toString('base64') }] },
     }),
-  );
+  ));
   return results.find((r) => !r.verified) ?? results[0] ?? unverified('DSSE_UNSIGNED', `${source}: no signatures`);
 }
 
@@ -81,4 +109,11 @@ function keyHintOf(bundle: Record<string, unknown>): string | undefined {
   const key = material !== null && typeof material === 'object' ? (material as Record<string, unknown>)['publicKey'] : undefined;
   const hint = key !== null && typeof key === 'object' ? (key as Record<string, unknown>)['hint'] : undefined;
   return typeof hint === 'string' && hint !== '' ? hint : undefined;
+}
+
+/** The DER bytes of the first certificate in a PEM text (slsa-github-generator's inline `cert`). */
+function certificateDer(pem: string): Buffer | undefined {
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
+  const der = m?.[1] === undefined ? undefined : Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+  return der !== undefined && der.length > 0 ? der : undefined;
 }

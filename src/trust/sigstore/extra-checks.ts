@@ -64,7 +64,8 @@ function originOf(baseURL: string): string {
  * is never weaker: only tokens that verify against a trusted TSA remain as evidence of time, and
  * the verifier still requires at least one verified timestamp. More than MAX_TSA_TIMESTAMPS is refused.
  */
-export function keepVerifiedTimestamps(entity: SignedEntity, trust: TrustMaterial): { entity: SignedEntity; ignored: number } | StageFailure {
+export function keepVerifiedTimestamps(input: SignedEntity, trust: TrustMaterial): { entity: SignedEntity; ignored: number } | StageFailure {
+  const entity = withoutUnsignedIntegratedTimes(input);
   const tsa = entity.timestamps.filter((t) => t.$case === 'timestamp-authority');
   if (tsa.length > MAX_TSA_TIMESTAMPS) return stageFail('signature', 'TIMESTAMP_TOO_MANY', `the bundle carries ${tsa.length} timestamps, more than ${MAX_TSA_TIMESTAMPS}`);
   if (tsa.length === 0) return { entity, ignored: 0 };
@@ -80,6 +81,19 @@ export function keepVerifiedTimestamps(entity: SignedEntity, trust: TrustMateria
   // When none verifies, keep them all so that @sigstore/verify reports why the first one fails.
   if (!kept.some((t) => t.$case === 'timestamp-authority')) return { entity, ignored: 0 };
   return { entity: { ...entity, timestamps: kept }, ignored: entity.timestamps.length - kept.length };
+}
+
+/**
+ * A Rekor v1 entry's integratedTime is signed only by its SET (inclusion promise); the inclusion
+ * proof covers the entry body, which does not contain the time. @sigstore/verify 3.1.1 takes the
+ * integratedTime of an entry with a proof but no SET as a verified signing time, so a bundle could
+ * move its signing time into the certificate's validity window by editing one number (found by
+ * tampering with real bundles). sigstore-go uses integrated times only with a verified SET; so does
+ * vouch. Without another timestamp a certificate-signed bundle then fails the time threshold.
+ */
+function withoutUnsignedIntegratedTimes(entity: SignedEntity): SignedEntity {
+  const timestamps = entity.timestamps.filter((t) => t.$case !== 'transparency-log' || t.tlogEntry.inclusionPromise !== undefined);
+  return timestamps.length === entity.timestamps.length ? entity : { ...entity, timestamps };
 }
 
 /**

@@ -109,6 +109,28 @@ describe('tampering with a message-signature bundle', () => {
     }
   });
 
+  test('an integrated time without its SET is not a signing time (moved into the certificate window, it proves nothing)', async () => {
+    // Without the SET nothing signs integratedTime; the inclusion proof covers only the body.
+    const moved = await mock.signBlob(ARTIFACT);
+    for (const a of ARTIFACTS) assert.equal(outcome(moved, a), 'pass');
+    const promise = [...entry, 'inclusionPromise'];
+    const parent = get(moved, promise.slice(0, -1)) as Record<string, unknown>;
+    delete parent['inclusionPromise'];
+    set(moved, [...entry, 'integratedTime'], '1000000000');
+    for (const a of ARTIFACTS) assert.notEqual(outcome(moved, a), 'pass', 'a certificate bundle whose only time is unsigned');
+    // With a verified RFC 3161 timestamp beside it, the bundle verifies at the TSA's time, and the
+    // unsigned integrated time is neither used nor reported.
+    const withTsa = structuredClone(v2);
+    const tsaEntry = get(withTsa, entry) as Record<string, unknown>;
+    tsaEntry['integratedTime'] = '1000000000';
+    const p = parseBundleJSON(withTsa);
+    assert.ok(p.ok);
+    const r = verifyBundle(p, ARTIFACTS[0] as ArtifactInput, trust, EXPECTED);
+    assert.equal(r.verified, true, r.message);
+    assert.notEqual(r.signedAt, new Date(1000000000 * 1000).toISOString());
+    assert.equal(r.tlog[0]?.integratedTime, undefined);
+  });
+
   test('a log entry for another artifact', async () => {
     const other = await mock.signBlob(Buffer.from('another artifact'));
     const copy = structuredClone(v1);

@@ -20,12 +20,14 @@ export function tlogEvidence(entries: readonly TransparencyLogEntry[]): TlogEvid
 }
 
 function integratedTime(e: TransparencyLogEntry): string | undefined {
-  // Rekor v2 entries carry no integrated time ("0"); their time comes from a TSA.
+  // Rekor v2 entries carry no integrated time ("0"); their time comes from a TSA. A v1 entry's
+  // time is signed only by its SET: without one it is an unverified claim and is not reported.
+  if (e.inclusionPromise === undefined) return undefined;
   const seconds = Number(e.integratedTime);
   return Number.isSafeInteger(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
 }
 
-/** The earliest signing time among the entity's timestamps (SET integrated times, RFC 3161). */
+/** The earliest signing time among the entity's verified timestamps (SET integrated times, RFC 3161). */
 export function earliestSignedAt(entity: SignedEntity): string | undefined {
   const times: number[] = [];
   for (const t of entity.timestamps) {
