@@ -7,9 +7,10 @@
  * never rename one.
  */
 export const ERROR_CODES = [
-  // usage: the command line itself is wrong (exit 2)
+  // usage: the command line itself is wrong (exit 2); so is an invalid policy file it names
+  // (POLICY_INVALID, below), see src/cli/exit-codes.ts
   'USAGE',
-  // could not check (exit 3)
+  // could not check (exit 3), except POLICY_INVALID
   'INPUT_UNREADABLE',
   'INPUT_MALFORMED',
   'UNSUPPORTED_FORMAT',

@@ -20,6 +20,7 @@ import { reconcile } from '../reconcile/index.js';
 import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents-evidence.js';
 import { imageExpectations, signatureChecks } from './image-signature-checks.js';
 import { verifyImageAttachments } from './image-attachments.js';
+import { verifiedImageSboms } from './image-sbom-attestations.js';
 import type { ImageOptions } from './options.js';
 
 export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
@@ -51,6 +52,8 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
       inventory: contents.inventory,
       databaseProblems: contents.databaseProblems,
       packageSboms: contents.sboms.map((s) => ({ origin: s.path, result: s.result })),
+      imageSboms: verifiedImageSboms(verified.verified),
+      provenance: verified.provenance.filter((p) => p.verified),
     }).evidence;
     const checks: Check[] = [
       manifestCheck(image),
