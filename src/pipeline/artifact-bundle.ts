@@ -10,6 +10,7 @@ import type { ArtifactInput, BundleVerification, ParsedBundle, StageResult } fro
 import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
 import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import type { ArtifactSubject } from './artifact-subject.js';
+import { signerEvidence } from './signer-evidence.js';
 import type { ArtifactOptions } from './options.js';
 
 export interface BundleCollection {
@@ -76,17 +77,12 @@ function toChecks(result: BundleVerification, parsed: ParsedBundle): Check[] {
 }
 
 function toSignature(result: BundleVerification, source: string): SignatureEvidence {
-  const s = result.signer;
   return {
     kind: 'sigstore-bundle',
     verified: result.verified,
     code: result.code,
     message: result.message,
-    ...(s?.identity !== undefined && { identity: s.identity }),
-    ...(s?.issuer !== undefined && { issuer: s.issuer }),
-    ...(s?.key !== undefined && { key: s.key }),
-    ...(s && { signer: s }),
-    ...(result.tlog.length > 0 && { tlog: result.tlog }),
+    ...signerEvidence(result),
     source,
     ...(result.signedAt !== undefined && { signedAt: result.signedAt }),
   };

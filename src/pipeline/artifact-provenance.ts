@@ -14,6 +14,7 @@ import type { ArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
 import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
 import { verifyAttestationEntry } from './provenance-entry.js';
+import { signerEvidence } from './signer-evidence.js';
 import type { EntryVerification } from './provenance-entry.js';
 
 export interface ProvenanceCollection {
@@ -86,7 +87,8 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
   const signatureCheck: Check = v.verified
     ? { id: 'provenance.signature', status: 'pass', code: v.code, message: v.message }
     : { id: 'provenance.signature', status: 'fail', code: v.code, message: v.message, ...(v.expected !== undefined && { expected: v.expected }), ...(v.found !== undefined && { found: v.found }) };
-  const base = { source, ...(v.signer?.identity !== undefined && { identity: v.signer.identity }), ...(v.signer?.issuer !== undefined && { issuer: v.signer.issuer }), ...(v.signer?.key !== undefined && { key: v.signer.key }), ...(v.signer && { signer: v.signer }), tlog: v.tlog };
+  // tlog stays present (possibly empty) on provenance attestations, as before.
+  const base = { source, ...signerEvidence(v), tlog: v.tlog };
   const statement = parseStatement(v.payloadType, v.payload);
   if (!statement.ok) {
     const check: Check = { id: 'provenance.statement', status: 'fail', code: statement.code, message: statement.message };

@@ -16,6 +16,7 @@ import type { ArtifactInput, BundleVerification, ExpectedSigner, ParsedBundle, S
 import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import { intotoV001Check, legacyToBundleJSON } from './image-legacy-bundle.js';
 import { checkSimpleSigningPayload } from './image-payload.js';
+import { signerEvidence } from './signer-evidence.js';
 
 /** cosign v3 signs images as an in-toto statement of this type in a DSSE bundle. */
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
@@ -120,17 +121,12 @@ async function verifyLogged(parsed: ParsedBundle, artifact: ArtifactInput, s: Ve
 }
 
 function toSignature(kind: SignatureKind, att: Attachment, result: BundleVerification, outcome: { verified: boolean; code: string; message: string }): SignatureEvidence {
-  const signer = result.signer;
   return {
     kind,
     verified: outcome.verified,
     code: outcome.code,
     message: outcome.message,
-    ...(signer?.identity !== undefined && { identity: signer.identity }),
-    ...(signer?.issuer !== undefined && { issuer: signer.issuer }),
-    ...(signer?.key !== undefined && { key: signer.key }),
-    ...(signer && { signer }),
-    ...(result.tlog.length > 0 && { tlog: result.tlog }),
+    ...signerEvidence(result),
     source: att.source,
     attachedTo: att.attachedTo,
     ...(result.signedAt !== undefined && { signedAt: result.signedAt }),
@@ -138,7 +134,6 @@ function toSignature(kind: SignatureKind, att: Attachment, result: BundleVerific
 }
 
 function toAttestation(att: Attachment, result: BundleVerification): AttestationEvidence {
-  const signer = result.signer;
   const predicateType = result.statement?.predicateType ?? att.annotations['predicateType'] ?? att.annotations['dev.sigstore.bundle.predicateType'] ?? 'unknown';
   return {
     predicateType,
@@ -146,11 +141,7 @@ function toAttestation(att: Attachment, result: BundleVerification): Attestation
     interpreted: false,
     code: result.code,
     message: result.message,
-    ...(signer?.identity !== undefined && { identity: signer.identity }),
-    ...(signer?.issuer !== undefined && { issuer: signer.issuer }),
-    ...(signer?.key !== undefined && { key: signer.key }),
-    ...(signer && { signer }),
-    ...(result.tlog.length > 0 && { tlog: result.tlog }),
+    ...signerEvidence(result),
     source: att.source,
     attachedTo: att.attachedTo,
     ...(result.statement && { subjects: result.statement.subjects }),
