@@ -59,7 +59,10 @@ for (const [i, step] of steps.entries()) {
   const ok = verdict === step.expect && explained;
   console.log(bold(`--> verdict ${verdict}; expected ${step.expect}${ok ? '  ✓' : '  ✗'}`));
   if (step.expect === 'fail' && explained) {
-    const line = r.stdout.split('\n').find((l) => step.mentions.some((m) => l.toLowerCase().includes(m.toLowerCase())));
+    // The failed rule's reason names it in one line ("not satisfied by ..."); else any mention.
+    const lines = r.stdout.split('\n');
+    const mentions = (l) => step.mentions.some((m) => l.toLowerCase().includes(m.toLowerCase()));
+    const line = lines.find((l) => l.includes('not satisfied by') && mentions(l)) ?? lines.find(mentions);
     if (line) console.log(`    the finding that explains it: ${line.trim()}`);
   }
   if (!ok) problems.push(`step ${i + 1}: expected ${step.expect}${step.mentions ? ` naming ${step.mentions.join(', ')}` : ''}, got ${verdict}${explained ? '' : ' without the explaining finding'}`);

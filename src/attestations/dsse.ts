@@ -43,7 +43,10 @@ export function parseDsseEnvelope(value: unknown): Outcome<DsseEnvelope> {
       ...(typeof s['cert'] === 'string' && s['cert'] !== '' ? { cert: s['cert'] } : {}),
     });
   }
-  return ok({ payloadType, payload: Buffer.from(payload, 'base64'), signatures: sigs });
+  // The length test above bounds the work; this one is exact (base64 padding leaves two bytes of slack).
+  const decoded = Buffer.from(payload, 'base64');
+  if (decoded.length > MAX_PAYLOAD_BYTES) return bad('DSSE_TOO_LARGE', `DSSE payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+  return ok({ payloadType, payload: decoded, signatures: sigs });
 }
 
 /** DSSE pre-authentication encoding: what a DSSE signature actually signs. */

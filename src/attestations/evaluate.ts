@@ -58,7 +58,10 @@ export function evaluateProvenance(input: {
           expected: Object.entries(input.artifactDigest).map(([a, h]) => `${a}:${h}`).join(', '),
           found: statement.subjects.map((s) => Object.entries(s.digest).map(([a, h]) => `${a}:${h}`).join(' ')).join(', '),
         },
-    checkBuilderIdentity(view, signer),
+    // A certificate whose signature did not verify proves nothing: its identity is not a builder.
+    input.signatureVerified
+      ? checkBuilderIdentity(view, signer)
+      : { id: 'provenance.builder', status: 'fail', code: 'BUILDER_UNPROVEN', message: `nothing proves builder ${view.builderId}: the signature did not verify` },
     checkExpectedBuilder(view, input.expected.builderId, signer, input.expected.namedSigner),
   ];
   const consistency = checkSourceConsistency(view, signer);

@@ -1,7 +1,7 @@
 export { readAttestationFile, MAX_ATTESTATION_FILE_BYTES } from './attestation-file.js';
 export type { AttestationEntry } from './attestation-file.js';
 export { checkBuilderIdentity, checkExpectedBuilder, GITHUB_ISSUER, withoutRef } from './builder.js';
-export { IN_TOTO_PAYLOAD_TYPE, parseDsseEnvelope, preAuthEncoding } from './dsse.js';
+export { IN_TOTO_PAYLOAD_TYPE, MAX_PAYLOAD_BYTES, parseDsseEnvelope, preAuthEncoding } from './dsse.js';
 export type { DsseEnvelope, DsseSignature } from './dsse.js';
 export { checkSourceConsistency, checkSourceExpectations } from './expectations.js';
 export type { SourceExpectations } from './expectations.js';

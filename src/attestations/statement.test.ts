@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findSubject, matchesVersionedTag, normalizeSourceUri, parseDsseEnvelope, parseStatement, readAttestationFile } from './index.js';
+import { findSubject, matchesVersionedTag, MAX_PAYLOAD_BYTES, normalizeSourceUri, parseDsseEnvelope, parseStatement, readAttestationFile } from './index.js';
 
 const HEX = 'a'.repeat(64);
 const stmt = (over: Record<string, unknown>) =>
@@ -80,4 +80,13 @@ describe('attestation files and envelopes', () => {
   test('an envelope with a non-base64 payload is refused', () => {
     assert.equal(parseDsseEnvelope({ payloadType: TYPE, payload: '!!!', signatures: [{ sig: 'AAAA' }] }).ok, false);
   });
+});
+
+test('dsse: the payload cap is exact, one byte over is refused', () => {
+  const envelope = (n: number) => ({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.alloc(n).toString('base64'), signatures: [{ sig: 'AAAA' }] });
+  assert.equal(parseDsseEnvelope(envelope(MAX_PAYLOAD_BYTES)).ok, true);
+  for (const extra of [1, 2, 3]) {
+    const r = parseDsseEnvelope(envelope(MAX_PAYLOAD_BYTES + extra));
+    assert.equal(r.ok ? 'ok' : r.code, 'DSSE_TOO_LARGE', `+${extra}`);
+  }
 });

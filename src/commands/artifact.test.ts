@@ -21,9 +21,9 @@ test('vouch artifact: a valid public-good bundle passes offline (file and digest
 
 test('vouch artifact: another identity fails with exit 1; a regexp must match the whole identity', needsRealdata(), async () => {
   const bundle = realdata(`${DIR}/happy-path-v0.2/bundle.sigstore.json`);
-  const wrong = await runCli(['artifact', A_TXT_SHA256, '--bundle', bundle, '--certificate-identity', 'https://github.com/evil/x', '--format', 'json']);
+  const wrong = await runCli(['artifact', A_TXT_SHA256, '--bundle', bundle, '--certificate-identity', 'https://github.com/evil/x', '--certificate-oidc-issuer', ISSUER, '--format', 'json']);
   assert.equal(wrong.code, 1);
-  const partial = await runCli(['artifact', A_TXT_SHA256, '--bundle', bundle, '--certificate-identity-regexp', 'https://github\\.com/sigstore-conformance/', '--format', 'json']);
+  const partial = await runCli(['artifact', A_TXT_SHA256, '--bundle', bundle, '--certificate-identity-regexp', 'https://github\\.com/sigstore-conformance/', '--certificate-oidc-issuer', ISSUER, '--format', 'json']);
   assert.equal(partial.code, 1);
   const whole = await runCli(['artifact', A_TXT_SHA256, '--bundle', bundle, '--certificate-identity-regexp', 'https://github\\.com/sigstore-conformance/.*', '--certificate-oidc-issuer', ISSUER, '--format', 'json']);
   assert.equal(whole.code, 0, whole.stderr);
@@ -36,11 +36,11 @@ test('vouch artifact: keyless without an expected identity is a usage error (exi
 });
 
 test('vouch artifact: unknown bundle version and invalid trusted root could not be checked (exit 3)', needsRealdata(), async () => {
-  const unknown = await runCli(['artifact', A_TXT_SHA256, '--bundle', realdata(`${DIR}/bundle-unknown-version_fail/bundle.sigstore.json`), '--certificate-identity', IDENTITY, '--format', 'json']);
+  const unknown = await runCli(['artifact', A_TXT_SHA256, '--bundle', realdata(`${DIR}/bundle-unknown-version_fail/bundle.sigstore.json`), '--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER, '--format', 'json']);
   assert.equal(unknown.code, 3);
   assert.equal((jsonOf(unknown) as { error: { code: string } }).error.code, 'UNSUPPORTED_FORMAT');
   const root = realdata(`${DIR}/trust-root-tlog-missing-validity-start_fail`);
-  const badRoot = await runCli(['artifact', A_TXT_SHA256, '--bundle', `${root}/bundle.sigstore.json`, '--trusted-root', `${root}/trusted_root.json`, '--certificate-identity', IDENTITY, '--format', 'json']);
+  const badRoot = await runCli(['artifact', A_TXT_SHA256, '--bundle', `${root}/bundle.sigstore.json`, '--trusted-root', `${root}/trusted_root.json`, '--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER, '--format', 'json']);
   assert.equal(badRoot.code, 3);
   assert.equal((jsonOf(badRoot) as { error: { code: string } }).error.code, 'TRUST_MATERIAL_INVALID');
 });

@@ -39,22 +39,12 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** Skip (with the reason) while `vouch apk` still answers NOT_IMPLEMENTED. */
-function notImplemented(t: { skip: (m: string) => void }, r: CliResult): boolean {
-  if (r.code === 3 && r.stderr.includes('NOT_IMPLEMENTED')) {
-    t.skip('vouch apk is NOT_IMPLEMENTED in this build');
-    return true;
-  }
-  return false;
-}
-
 const verdictOf = (r: CliResult) => (JSON.parse(r.stdout) as { verdict?: string }).verdict;
 
 for (const arch of ['x86_64', 'aarch64']) {
   for (const name of ['hello', 'hello=2.12-r0', 'ca-certificates-bundle', 'sample-baselayout']) {
-    test(`apk repository over http: ${name} (${arch}) passes`, async (t) => {
+    test(`apk repository over http: ${name} (${arch}) passes`, async () => {
       const r = await runCli(['apk', name, '--repository', `${base}/os`, '--arch', arch, '--apk-key', SAMPLE_KEYS.apk, '--format', 'json']);
-      if (notImplemented(t, r)) return;
       assert.equal(r.code, 0, r.stderr || r.stdout.slice(0, 2000));
       assert.equal(verdictOf(r), 'pass');
       assert.ok(served.includes(`/os/${arch}/APKINDEX.tar.gz`), 'the index was fetched over HTTP');
@@ -62,38 +52,36 @@ for (const arch of ['x86_64', 'aarch64']) {
   }
 }
 
-test('apk repository over http: a package the signed index does not vouch for fails', async (t) => {
+test('apk repository over http: a package the signed index does not vouch for fails', async () => {
   const r = await runCli(['apk', 'hello', '--repository', `${base}/swapped`, '--arch', 'x86_64', '--apk-key', SAMPLE_KEYS.apk, '--format', 'json']);
-  if (notImplemented(t, r)) return;
   assert.equal(r.code, 1, r.stderr || r.stdout.slice(0, 2000));
   assert.equal(verdictOf(r), 'fail');
 });
 
-test('apk repository over http: without the sample key nothing passes', async (t) => {
+test('apk repository over http: without the sample key nothing passes', async () => {
   const r = await runCli(['apk', 'hello', '--repository', `${base}/os`, '--arch', 'x86_64', '--apk-key', SAMPLE_KEYS.rogueApk, '--format', 'json']);
-  if (notImplemented(t, r)) return;
   assert.notEqual(r.code, 0);
   assert.notEqual(r.code, 2);
 });
 
-test('apk twins: each fails for its own reason', async (t) => {
-  for (const [twin, mention] of [
-    ['unknown-key', 'rogue-builder'],
-    ['sbom-version', '2.12-r1'],
+test('apk twins: each fails for its own reason', async () => {
+  for (const [twin, mention, check, rules] of [
+    ['unknown-key', 'rogue-builder', 'apk.signature:APK_SIGNATURE_UNTRUSTED_KEY', ['checks-passed', 'signature-verified']],
+    ['sbom-version', '2.12-r1', 'apk.sbom.package:SBOM_VERSION_MISMATCH', ['checks-passed']],
   ] as const) {
     const r = await runCli(['apk', samplePath('tampered', twin, 'hello-2.12-r0.apk'), '--apk-key', SAMPLE_KEYS.apk, '--format', 'json']);
-    if (notImplemented(t, r)) return;
     assert.equal(r.code, 1, `${twin}: ${r.stderr}`);
-    const report = JSON.parse(r.stdout) as { verdict: string; evidence?: { checks?: { status: string; code: string; message: string; found?: string }[] } };
+    const report = JSON.parse(r.stdout) as { verdict: string; results: { rule: string; status: string }[]; evidence?: { checks?: { id: string; status: string; code: string; message: string; found?: string }[] } };
     assert.equal(report.verdict, 'fail');
     const failed = (report.evidence?.checks ?? []).filter((c) => c.status === 'fail');
     assert.equal(failed.length, 1, `${twin}: exactly one failing check, got ${failed.map((c) => c.code).join(', ')}`);
     assert.ok(JSON.stringify(failed).includes(mention), `${twin}: the failing check names ${mention}: ${JSON.stringify(failed)}`);
+    assert.deepEqual(failed.map((c) => `${c.id}:${c.code}`), [check], `${twin}: the failing check`);
+    assert.deepEqual(report.results.filter((x) => x.status === 'fail').map((x) => x.rule).sort(), [...rules], `${twin}: the failing rules`);
   }
 });
 
-test('the honest sample apk passes from a local path', async (t) => {
+test('the honest sample apk passes from a local path', async () => {
   const r = await runCli(['apk', join(samplePath('apk', 'x86_64'), 'hello-2.12-r0.apk'), '--apk-key', SAMPLE_KEYS.apk, '--format', 'json']);
-  if (notImplemented(t, r)) return;
   assert.equal(r.code, 0, r.stderr);
 });

@@ -89,12 +89,16 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
     : { id: 'provenance.signature', status: 'fail', code: v.code, message: v.message, ...(v.expected !== undefined && { expected: v.expected }), ...(v.found !== undefined && { found: v.found }) };
   // tlog stays present (possibly empty) on provenance attestations, as before.
   const base = { source, ...signerEvidence(v), tlog: v.tlog };
-  const statement = parseStatement(v.payloadType, v.payload);
-  if (!statement.ok) {
-    const check: Check = { id: 'provenance.statement', status: 'fail', code: statement.code, message: statement.message };
+  const statement = v.envelopeRead === false ? undefined : parseStatement(v.payloadType, v.payload);
+  if (!statement?.ok) {
+    // An envelope that could not be read has no statement: one failure (the envelope's), not two.
+    const check: Check = statement
+      ? { id: 'provenance.statement', status: 'fail', code: statement.code, message: statement.message }
+      : { id: 'provenance.statement', status: 'skipped', code: 'NOT_REACHED', message: 'not checked: the envelope could not be read' };
+    const failure = statement ?? { code: v.code, message: v.message };
     return {
       checks: [signatureCheck, check],
-      attestation: { ...base, predicateType: 'unknown', verified: false, interpreted: false, code: statement.code, message: statement.message },
+      attestation: { ...base, predicateType: 'unknown', verified: false, interpreted: false, code: failure.code, message: failure.message },
       rank: 0,
       signatureHeld: v.verified,
       signatureCode: v.code,

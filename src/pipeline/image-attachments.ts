@@ -3,6 +3,7 @@ import type { AttestationEvidence, Check, ProvenanceEvidence, SignatureEvidence 
 import type { Discovery } from '../sources/image/discover-types.js';
 import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
 import { collectImageProvenance } from './image-provenance.js';
+import { isSbomPredicate } from './image-sbom-attestations.js';
 import { verifyAttachment } from './image-verify.js';
 import type { VerifiedAttachment } from './image-verify.js';
 import type { ImageOptions } from './options.js';
@@ -41,7 +42,10 @@ export async function verifyImageAttachments(discovery: Discovery, options: Imag
   return {
     verified,
     signatures: verified.flatMap((v) => (v.signature ? [v.signature] : [])),
-    attestations: verified.flatMap((v) => (v.attestation ? [{ ...v.attestation, interpreted: prov.interpreted.has(v.attachment.source) }] : [])),
+    // interpreted: the provenance rules or the reconciliation (verified SBOMs) read it.
+    attestations: verified.flatMap((v) =>
+      v.attestation ? [{ ...v.attestation, interpreted: prov.interpreted.has(v.attachment.source) || (v.attestation.verified && isSbomPredicate(v.attestation.predicateType)) }] : [],
+    ),
     provenance: prov.provenance,
     checks: prov.checks,
     warnings,

@@ -1,6 +1,7 @@
 import type { Check, InventoryEvidence, SbomDocumentEvidence, SbomEvidence } from '../evidence/index.js';
 import type { ImageContents } from '../inventory/image-contents.js';
 import type { LayerSummary } from '../inventory/image-inventory.js';
+import type { ReadSbom } from '../reconcile/types.js';
 import type { SbomDocument } from '../sbom/index.js';
 
 const byName = <T extends { name: string; version?: string }>(a: T, b: T): number =>
@@ -27,10 +28,12 @@ export function inventoryEvidence(contents: ImageContents, layers: readonly Laye
   };
 }
 
-export function sbomEvidence(contents: ImageContents): SbomEvidence {
-  const documents = contents.sboms.flatMap((s) => (s.result.kind === 'sbom' ? [documentEvidence(s.path, s.result.document)] : []));
+/** The embedded per-package SBOMs and the image SBOMs from verified attestations, each by origin. */
+export function sbomEvidence(contents: ImageContents, imageSboms: readonly ReadSbom[] = []): SbomEvidence {
+  const all = [...contents.sboms.map((s) => ({ origin: s.path, result: s.result })), ...imageSboms];
+  const documents = all.flatMap((s) => (s.result.kind === 'sbom' ? [documentEvidence(s.origin, s.result.document)] : []));
   if (documents.length > 0) return { status: 'present', documents };
-  return { status: contents.sboms.length > 0 ? 'invalid' : 'absent', documents: [] };
+  return { status: all.length > 0 ? 'invalid' : 'absent', documents: [] };
 }
 
 function documentEvidence(origin: string, d: SbomDocument): SbomDocumentEvidence {

@@ -48,11 +48,12 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
     const verified = await verifyImageAttachments(discovery, options, ctx);
     const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: image.synthesized });
     const contents = readImageContents(fs);
+    const imageSboms = verifiedImageSboms(verified.verified);
     const reconciliation = reconcile({
       inventory: contents.inventory,
       databaseProblems: contents.databaseProblems,
       packageSboms: contents.sboms.map((s) => ({ origin: s.path, result: s.result })),
-      imageSboms: verifiedImageSboms(verified.verified),
+      imageSboms,
       provenance: verified.provenance.filter((p) => p.verified),
     }).evidence;
     const checks: Check[] = [
@@ -79,7 +80,7 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
       signatures: verified.signatures,
       attestations: verified.attestations,
       provenance: verified.provenance,
-      sbom: sbomEvidence(contents),
+      sbom: sbomEvidence(contents, imageSboms),
       inventory: inventoryEvidence(contents, fs.layers),
       reconciliation,
       expectations: imageExpectations(options),

@@ -23,6 +23,8 @@ export interface EntryVerification {
   readonly tlog: readonly TlogEvidence[];
   readonly payloadType: string;
   readonly payload: Buffer;
+  /** False when the envelope itself could not be read: there is no statement to check. */
+  readonly envelopeRead?: false;
 }
 
 const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -36,7 +38,7 @@ export interface OnlineLookup {
 export async function verifyAttestationEntry(entry: AttestationEntry, trust: SigstoreTrust, options: ArtifactOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
   const raw = entry.kind === 'bundle' ? entry.bundle['dsseEnvelope'] : entry.envelope;
   const envelope = parseDsseEnvelope(raw);
-  if (!envelope.ok) return { verified: false, code: envelope.code, message: `${source}: ${envelope.message}`, tlog: [], payloadType: '', payload: Buffer.alloc(0) };
+  if (!envelope.ok) return { verified: false, code: envelope.code, message: `${source}: ${envelope.message}`, tlog: [], payloadType: '', payload: Buffer.alloc(0), envelopeRead: false };
   const { payloadType, payload } = envelope.value;
   const unverified = (code: string, message: string): EntryVerification => ({ verified: false, code, message, tlog: [], payloadType, payload });
   const { sigstore } = options;

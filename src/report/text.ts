@@ -1,4 +1,6 @@
 import type { Check, CheckStatus } from '../evidence/index.js';
+import { attachedPhrase, attestationLines, reconciliationLines, sbomLine, signerText } from './text-evidence.js';
+import type { Painter, Para } from './text-evidence.js';
 import type { Report, RuleResult, RuleStatus } from './types.js';
 import { wrap } from './wrap.js';
 
@@ -14,8 +16,10 @@ const RULE_MARK: Record<RuleStatus, string> = { pass: '✔', fail: '✘', waived
 
 /**
  * The auditor's report: subject first; the checks grouped by area (the first segment of their id)
- * with expected and found for every failure; signatures; the rule results grouped by policy with
- * why each failed; the waivers that were applied or had expired; notices; the verdict last.
+ * with expected and found for every failure; signatures and attestations with their signer and
+ * what they are attached to; provenance; the SBOM status; the reconciliation counts and first
+ * findings; the rule results grouped by policy with why each failed; the waivers that were applied
+ * or had expired; notices; the verdict last.
  * Prose wraps at 80 columns; a single token longer than the line (a digest) is not broken.
  */
 export function renderText(report: Report, options: TextOptions): string {
@@ -27,6 +31,7 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push(paint.bold('Subject'));
   para(`${subject.kind} ${subject.reference}`, '    ', '  ');
   out.push(`  digest ${subject.digest}`);
+  if (subject.indexDigest) para(subject.indexDigest, '         ', '  index  ');
   if (subject.name) para(`${subject.name}${subject.version ? ` ${subject.version}` : ''}${subject.platform ? ` (${subject.platform})` : ''}`, '         ', '  name   ');
   out.push(`  time   ${report.effectiveTime}`);
   para(report.policies.map((p) => p.name).join(', '), '         ', '  policy ');
@@ -40,10 +45,16 @@ export function renderText(report: Report, options: TextOptions): string {
   if (evidence.signatures.length > 0) {
     out.push('', paint.bold(`Signatures (${evidence.signatures.length})`));
     for (const s of evidence.signatures) {
-      const who = s.identity ? `${s.identity}${s.issuer ? ` (${s.issuer})` : ''}` : s.key ? `key ${s.key}` : '';
+      const who = signerText(s);
+      const where = attachedPhrase(s.attachedTo, subject);
       para(`${s.verified ? paint.green('✔') : paint.red('✘')} ${s.kind} ${s.code}: ${s.message}`, '      ', '  ');
       if (who) para(`signer: ${who}`, '      ', '      ');
+      if (where) para(where, '      ', '      ');
     }
+  }
+  if (evidence.attestations.length > 0) {
+    out.push('', paint.bold(`Attestations (${evidence.attestations.length})`));
+    for (const a of evidence.attestations) attestationLines(a, subject, paint, para);
   }
   if (evidence.provenance.length > 0) {
     out.push('', paint.bold(`Provenance (${evidence.provenance.length})`));
@@ -51,6 +62,15 @@ export function renderText(report: Report, options: TextOptions): string {
       para(`${p.verified ? paint.green('✔') : paint.red('✘')} SLSA v${p.slsaVersion} by ${p.builderId}`, '      ', '  ');
       if (p.source.uri) para(`source: ${p.source.uri}${p.source.ref ? ` @ ${p.source.ref}` : ''}`, '      ', '      ');
     }
+  }
+  if (evidence.sbom) {
+    out.push('');
+    sbomLine(evidence.sbom, paint, para);
+  }
+  if (evidence.reconciliation) {
+    const n = evidence.reconciliation.findings.length;
+    out.push('', paint.bold(`Reconciliation (${n} finding${n === 1 ? '' : 's'})`));
+    reconciliationLines(evidence.reconciliation, para);
   }
 
   for (const [policy, results] of groupBy(report.results, (r) => r.policy)) {
@@ -75,8 +95,6 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push(report.verdict === 'pass' ? paint.green(paint.bold('VERDICT: PASS')) : paint.red(paint.bold('VERDICT: FAIL')));
   return `${out.join('\n')}\n`;
 }
-
-type Para = (text: string, indent: string, first?: string) => void;
 
 function checkLines(check: Check, paint: Painter, para: Para): void {
   const mark = CHECK_MARK[check.status];
@@ -109,13 +127,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-interface Painter {
-  bold(s: string): string;
-  green(s: string): string;
-  red(s: string): string;
-  dim(s: string): string;
 }
 
 function painter(color: boolean): Painter {
