@@ -1,6 +1,20 @@
-import { PackageURL } from 'packageurl-js';
-import parseSpdx from 'spdx-expression-parse';
-import spdxSatisfies from 'spdx-satisfies';
+import { createRequire } from 'node:module';
+import type { PackageURL as PackageURLClass } from 'packageurl-js';
+import type parseSpdxFn from 'spdx-expression-parse';
+import type spdxSatisfiesFn from 'spdx-satisfies';
+
+// The purl and SPDX libraries load on first use (about 25 ms of start-up otherwise): most runs
+// evaluate no rule that calls purl() or licenseSatisfies(). All three are CommonJS.
+const load = createRequire(import.meta.url);
+let libs: { PackageURL: typeof PackageURLClass; parseSpdx: typeof parseSpdxFn; spdxSatisfies: typeof spdxSatisfiesFn } | undefined;
+function lib() {
+  libs ??= {
+    PackageURL: (load('packageurl-js') as { PackageURL: typeof PackageURLClass }).PackageURL,
+    parseSpdx: load('spdx-expression-parse') as typeof parseSpdxFn,
+    spdxSatisfies: load('spdx-satisfies') as typeof spdxSatisfiesFn,
+  };
+  return libs;
+}
 
 /**
  * The functions vouch adds to CEL (documented in docs/policy.md). Each throws on input it cannot
@@ -86,7 +100,7 @@ export function globMatch(value: string, pattern: string): boolean {
 /** A package URL split into its parts; absent parts are "" (qualifiers {}), so rules can compare. */
 export function parsePurl(text: string): Record<string, unknown> {
   if (text.length > 4096) throw new Error('package URL longer than 4096 characters');
-  const purl = PackageURL.fromString(text);
+  const purl = lib().PackageURL.fromString(text);
   const qualifiers: Record<string, string> = {};
   for (const [k, v] of Object.entries(purl.qualifiers ?? {})) if (typeof v === 'string') qualifiers[k] = v;
   return {
@@ -116,9 +130,9 @@ const MAX_SPDX_OR = 10;
 export function licenseSatisfies(expression: string, allowed: readonly string[]): boolean {
   if (expression.length > MAX_SPDX_LENGTH) throw new Error(`SPDX expression longer than ${MAX_SPDX_LENGTH} characters`);
   if (allowed.length === 0) return false;
-  const ors = countOr(parseSpdx(expression));
+  const ors = countOr(lib().parseSpdx(expression));
   if (ors > MAX_SPDX_OR) throw new Error(`SPDX expression has ${ors} OR operators; at most ${MAX_SPDX_OR} are evaluated`);
-  return spdxSatisfies(expression, [...allowed]);
+  return lib().spdxSatisfies(expression, [...allowed]);
 }
 
 function countOr(node: unknown): number {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { VouchError } from '../errors.js';
 import { compileExpression } from './compile.js';
-import { POLICY_SCHEMA } from './schema.js';
+import validatePolicySchema from './schema-validator.generated.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 
 /** A problem in a policy file, located by a JSON pointer into the document. */
@@ -108,11 +107,14 @@ function readYaml(text: string, problems: PolicyProblem[]): unknown {
   }
 }
 
-let validator: ValidateFunction | undefined;
+interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-function schemaValidator(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(POLICY_SCHEMA);
-  return validator;
+/** ajv's code for POLICY_SCHEMA, generated ahead of time (schema-codegen.ts): no compile per run. */
+function schemaValidator(): SchemaValidator {
+  return validatePolicySchema as SchemaValidator;
 }
 
 function toProblem(e: ErrorObject): PolicyProblem {
