@@ -12,9 +12,10 @@
 import { constants, publicDecrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type * as NistModule from '@noble/curves/nist.js';
 // Loaded on first use (only digest-only artifacts need it): 40-50 ms of start-up otherwise.
 // Node 20.19+ require()s ES modules synchronously, which keeps verifyPrehashed synchronous.
-type Nist = typeof import('@noble/curves/nist.js');
+type Nist = typeof NistModule;
 let nist: Nist | undefined;
 const loadNist = (): Nist => (nist ??= createRequire(import.meta.url)('@noble/curves/nist.js') as Nist);
 
