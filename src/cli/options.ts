@@ -108,9 +108,11 @@ export function toArtifactOptions(target: string, flags: FlagBag): ArtifactOptio
 }
 
 export function toImageOptions(reference: string, flags: FlagBag): ImageOptions {
+  const dockerReference = str(flags, 'docker-reference');
   return {
     reference,
     platform: str(flags, 'platform') ?? ociPlatform(),
+    ...(dockerReference !== undefined && { dockerReference }),
     sigstore: toSigstoreOptions(flags),
     provenance: toProvenanceExpectations(flags),
     registry: defined({

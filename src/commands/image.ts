@@ -24,6 +24,7 @@ References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|
     platform: Flags.string({ summary: 'Platform to resolve an index to: os/arch[/variant] (default linux/<host arch>).' }),
     ...sigstoreFlags,
     ...provenanceFlags,
+    'docker-reference': Flags.string({ summary: "Reference cosign signatures must name in their payload (critical.identity.docker-reference), exactly, e.g. registry.example.com/org/app." }),
     'registry-username': Flags.string({ summary: 'Registry user name (or VOUCH_REGISTRY_USERNAME).' }),
     'registry-password': Flags.string({ summary: 'Registry password or token (or VOUCH_REGISTRY_PASSWORD).' }),
     'allow-http-registry': Flags.boolean({ summary: 'Allow plain HTTP to registries that are not on loopback.' }),

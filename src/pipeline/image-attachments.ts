@@ -32,6 +32,7 @@ export async function verifyImageAttachments(discovery: Discovery, options: Imag
     insecureIgnoreTlog: sigstore.insecureIgnoreTlog,
     maxDocumentBytes: options.limits.maxDocumentBytes,
     ...(sigstore.rekorUrl !== undefined && { online: { rekorUrl: sigstore.rekorUrl, ctx } }),
+    ...(options.dockerReference !== undefined && { dockerReference: options.dockerReference }),
   };
   // One at a time: online lookups stay sequential, and offline verification is CPU-bound anyway.
   const verified: VerifiedAttachment[] = [];

@@ -9,7 +9,7 @@ export type PayloadCheck = { readonly ok: true; readonly dockerReference?: strin
  * verified (critical.image.docker-manifest-digest) and have cosign's type. Keys are compared
  * case-insensitively: cosign's spec example capitalises them, real payloads do not.
  */
-export function checkSimpleSigningPayload(payload: Buffer, digest: Digest): PayloadCheck {
+export function checkSimpleSigningPayload(payload: Buffer, digest: Digest, expectedReference?: string): PayloadCheck {
   let doc: unknown;
   try {
     doc = JSON.parse(payload.toString('utf8'));
@@ -24,6 +24,11 @@ export function checkSimpleSigningPayload(payload: Buffer, digest: Digest): Payl
     return { ok: false, code: 'SIGNATURE_DIGEST_MISMATCH', message: `the signature is for ${typeof named === 'string' ? named : 'no digest'}, not for ${digest}` };
   }
   const ref = field(field(critical, 'identity'), 'docker-reference');
+  // --docker-reference (containers/image's matchExact): the signer named this very repository
+  // (and tag), so a signature made for another name of the same bytes does not count.
+  if (expectedReference !== undefined && ref !== expectedReference) {
+    return { ok: false, code: 'SIGNATURE_REFERENCE_MISMATCH', message: `the signature names ${typeof ref === 'string' ? ref : 'no docker-reference'}, not ${expectedReference}` };
+  }
   return { ok: true, ...(typeof ref === 'string' ? { dockerReference: ref } : {}) };
 }
 

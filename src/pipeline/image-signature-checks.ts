@@ -53,6 +53,7 @@ export function imageExpectations(options: ImageOptions): Record<string, string 
     if (sigstore.key !== undefined) out['key'] = sigstore.key;
     out['trustedRoot'] = sigstore.trustedRoot ?? 'public-good';
     if (sigstore.insecureIgnoreTlog) out['insecureIgnoreTlog'] = true;
+    if (options.dockerReference !== undefined) out['dockerReference'] = options.dockerReference;
   }
   if (provenanceExpectationsGiven(provenance)) {
     out['provenance'] = true;

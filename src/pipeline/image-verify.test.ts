@@ -90,3 +90,19 @@ test('sigstore bundle artifact (cosign v3 OCI attestation) verifies against its 
   const other = await verifyAttachment({ ...att, attachedTo: `sha256:${'1'.repeat(64)}` }, s);
   assert.equal(other.attestation?.verified, false);
 });
+
+test('cosign signatures: --docker-reference must be the payload docker-reference exactly (containers/image matchExact)', needsRealdata(), async () => {
+  const cases: [string, string, string][] = [
+    ['dir-img-cosign-valid', '192.168.64.2:5000/cosign-signed-single-sample', 'testing/manifest:notlatest'],
+    ['dir-img-cosign-valid-with-tag', '192.168.64.2:5000/skopeo-signed:tag', '192.168.64.2:5000/skopeo-signed:othertag'],
+  ];
+  for (const [dir, right, wrong] of cases) {
+    const att = cosignLayer(`${FIX}/${dir}/signature-1`, manifestDigest(dir));
+    const base = await settings(`${FIX}/cosign.pub`, true);
+    const ok = await verifyAttachment(att, { ...base, dockerReference: right });
+    assert.equal(ok.signature?.verified, true, `${dir}: ${ok.signature?.message ?? ''}`);
+    const other = await verifyAttachment(att, { ...base, dockerReference: wrong });
+    assert.equal(other.signature?.verified, false, dir);
+    assert.equal(other.signature?.code, 'SIGNATURE_REFERENCE_MISMATCH');
+  }
+});

@@ -34,6 +34,8 @@ export interface VerifySettings {
   readonly expected: ExpectedSigner;
   readonly insecureIgnoreTlog: boolean;
   readonly maxDocumentBytes: number;
+  /** --docker-reference: simple-signing payloads must name exactly this reference. */
+  readonly dockerReference?: string;
   /** --rekor-url: signatures without log proof get their entry looked up and verified. */
   readonly online?: { readonly rekorUrl: string; readonly ctx: RunContext };
 }
@@ -59,7 +61,7 @@ function signerFor(s: VerifySettings): SignerExpectation {
 }
 
 async function verifyCosignSignature(att: Extract<Attachment, { kind: 'cosign-signature' }>, s: VerifySettings): Promise<VerifiedAttachment> {
-  const payload = checkSimpleSigningPayload(att.payload, att.attachedTo);
+  const payload = checkSimpleSigningPayload(att.payload, att.attachedTo, s.dockerReference);
   const converted = legacyToBundleJSON(att);
   if (!converted.ok) return { attachment: att, result: undefined, signature: failedSignature('cosign-simple-signing', att, converted.code, converted.message) };
   const parsed = parseBundleJSON(converted.json);

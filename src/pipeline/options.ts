@@ -84,6 +84,8 @@ export interface ImageOptions {
   readonly reference: string;
   /** os/arch[/variant]; default linux/<host arch>. */
   readonly platform: string;
+  /** The docker-reference cosign simple-signing payloads must name (exact match), when given. */
+  readonly dockerReference?: string;
   readonly sigstore: SigstoreOptions;
   readonly provenance: ProvenanceExpectations;
   readonly registry: RegistryOptions;
