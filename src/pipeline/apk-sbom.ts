@@ -1,8 +1,7 @@
 import type { Check, Finding, SbomDocumentEvidence, SbomEvidence } from '../evidence/index.js';
 import { reconcilePackageSboms, SBOM_DOCUMENT_CODES, SBOM_LICENSE_CODES, SBOM_PACKAGE_CODES } from '../reconcile/package-sbom.js';
 import type { FoundSbom, PackageRecord } from '../reconcile/package-sbom.js';
-import { readSbom } from '../sbom/index.js';
-import type { SbomDocument } from '../sbom/index.js';
+import { readSbom, toSbomDocumentEvidence } from '../sbom/index.js';
 import type { EmbeddedSbom } from '../sources/apk/data-segment.js';
 
 export interface ApkSbomResult {
@@ -38,7 +37,7 @@ export function apkSbomEvidence(embedded: readonly EmbeddedSbom[], pkg: PackageR
       continue;
     }
     const read = readSbom(e.content);
-    if (read.kind === 'sbom') documents.push(documentEvidence(e.path, read.document));
+    if (read.kind === 'sbom') documents.push(toSbomDocumentEvidence(e.path, read.document));
     else if (pkg === undefined) findings.push({ level: 'package', code: 'SBOM_MALFORMED', message: `${e.path} cannot be read as an SBOM`, path: e.path });
     found.push({ origin: e.path, read });
   }
@@ -78,24 +77,3 @@ function findingsCheck(id: string, ran: boolean, findings: readonly Finding[], p
   };
 }
 
-function documentEvidence(origin: string, doc: SbomDocument): SbomDocumentEvidence {
-  return {
-    origin,
-    format: doc.format,
-    specVersion: doc.specVersion,
-    ...(doc.name !== undefined ? { name: doc.name } : {}),
-    ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
-    ...(doc.created !== undefined ? { created: doc.created } : {}),
-    creators: [...doc.creators],
-    packages: doc.packages.map((p) => ({
-      name: p.name,
-      ...(p.version !== undefined ? { version: p.version } : {}),
-      ...(p.purl !== undefined ? { purl: p.purl } : {}),
-      ...(p.licenseDeclared !== undefined ? { licenseDeclared: p.licenseDeclared } : {}),
-      ...(p.licenseConcluded !== undefined ? { licenseConcluded: p.licenseConcluded } : {}),
-      ...(p.supplier !== undefined ? { supplier: p.supplier } : {}),
-    })),
-    fileCount: doc.files.length,
-    issues: doc.issues.map((i) => ({ path: i.path, reason: i.reason })),
-  };
-}

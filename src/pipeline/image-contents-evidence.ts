@@ -1,8 +1,8 @@
-import type { Check, InventoryEvidence, SbomDocumentEvidence, SbomEvidence } from '../evidence/index.js';
+import type { Check, InventoryEvidence, SbomEvidence } from '../evidence/index.js';
 import type { ImageContents } from '../inventory/image-contents.js';
 import type { LayerSummary } from '../inventory/image-inventory.js';
 import type { ReadSbom } from '../reconcile/types.js';
-import type { SbomDocument } from '../sbom/index.js';
+import { toSbomDocumentEvidence } from '../sbom/index.js';
 
 const byName = <T extends { name: string; version?: string }>(a: T, b: T): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : (a.version ?? '') < (b.version ?? '') ? -1 : (a.version ?? '') > (b.version ?? '') ? 1 : 0;
@@ -31,34 +31,11 @@ export function inventoryEvidence(contents: ImageContents, layers: readonly Laye
 /** The embedded per-package SBOMs and the image SBOMs from verified attestations, each by origin. */
 export function sbomEvidence(contents: ImageContents, imageSboms: readonly ReadSbom[] = []): SbomEvidence {
   const all = [...contents.sboms.map((s) => ({ origin: s.path, result: s.result })), ...imageSboms];
-  const documents = all.flatMap((s) => (s.result.kind === 'sbom' ? [documentEvidence(s.origin, s.result.document)] : []));
+  const documents = all.flatMap((s) => (s.result.kind === 'sbom' ? [toSbomDocumentEvidence(s.origin, s.result.document)] : []));
   if (documents.length > 0) return { status: 'present', documents };
   return { status: all.length > 0 ? 'invalid' : 'absent', documents: [] };
 }
 
-function documentEvidence(origin: string, d: SbomDocument): SbomDocumentEvidence {
-  return {
-    origin,
-    format: d.format,
-    specVersion: d.specVersion,
-    ...(d.name !== undefined && { name: d.name }),
-    ...(d.namespace !== undefined && { namespace: d.namespace }),
-    ...(d.created !== undefined && { created: d.created }),
-    creators: d.creators,
-    packages: d.packages
-      .map((p) => ({
-        name: p.name,
-        ...(p.version !== undefined && { version: p.version }),
-        ...(p.purl !== undefined && { purl: p.purl }),
-        ...(p.licenseDeclared !== undefined && { licenseDeclared: p.licenseDeclared }),
-        ...(p.licenseConcluded !== undefined && { licenseConcluded: p.licenseConcluded }),
-        ...(p.supplier !== undefined && { supplier: p.supplier }),
-      }))
-      .sort(byName),
-    fileCount: d.files.length,
-    issues: d.issues,
-  };
-}
 
 /** Checks about what is installed: the apk database and the embedded SBOMs could be read. */
 export function contentChecks(contents: ImageContents): Check[] {
