@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { needsRegistry, pushManifest, startRegistry, tempDir } from '../src/testing/registry.js';
+import { needsRegistry, pushManifest, startRegistry, tempDir } from '../dist/testing/registry.js';
 import type { TestRegistry } from '../src/testing/registry.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

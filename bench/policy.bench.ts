@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Evidence } from '../src/evidence/index.js';
-import { compileExpression, estimateCost, evaluatePolicies, parsePolicy, shapeOf, toCelValue } from '../src/policy/index.js';
+import { compileExpression, estimateCost, evaluatePolicies, parsePolicy, shapeOf, toCelValue } from '../dist/policy/index.js';
 import type { Policy } from '../src/policy/index.js';
-import { renderReport } from '../src/report/index.js';
+import { renderReport } from '../dist/report/index.js';
 import type { ReportFormat } from '../src/report/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -12,10 +12,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readInstalledDb } from '../src/inventory/apk-db.js';
+import { readInstalledDb } from '../dist/inventory/apk-db.js';
 import type { Inventory, InventoryFile } from '../src/inventory/types.js';
-import { reconcile } from '../src/reconcile/index.js';
-import { readSbom } from '../src/sbom/index.js';
+import { reconcile } from '../dist/reconcile/index.js';
+import { readSbom } from '../dist/sbom/index.js';
 
 const PACKAGES = 100;
 const FILES = 50_000;

@@ -3,6 +3,8 @@
  * and prints each one's table. Each benchmark measures vouch next to the floor measured in the
  * same run (the same bytes read, decompressed and hashed by node's own zlib/crypto), so the ratio
  * holds on whatever machine runs it. Figures are recorded in docs/performance.md.
+ * vouch's code is imported from dist/ (`npm run bench` builds first): the code users run, not the
+ * sources as tsx transforms them (its keepNames wrappers alone cost some percent on hot paths).
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';

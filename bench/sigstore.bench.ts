@@ -31,12 +31,12 @@ import type { Bundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import type { KeyFinderFunc, TrustMaterial, VerificationPolicy } from '@sigstore/verify';
-import { toArtifactOptions } from '../src/cli/options.js';
-import { noopLogger } from '../src/context.js';
-import { collectArtifactEvidence } from '../src/pipeline/artifact.js';
-import { REALDATA } from '../src/testing/realdata.js';
-import { keepVerifiedTimestamps } from '../src/trust/sigstore/extra-checks.js';
-import { embeddedPublicGoodRoot, parseBundle, trustFromJSON, verifyBundle } from '../src/trust/sigstore/index.js';
+import { toArtifactOptions } from '../dist/cli/options.js';
+import { noopLogger } from '../dist/context.js';
+import { collectArtifactEvidence } from '../dist/pipeline/artifact.js';
+import { REALDATA } from '../dist/testing/realdata.js';
+import { keepVerifiedTimestamps } from '../dist/trust/sigstore/extra-checks.js';
+import { embeddedPublicGoodRoot, parseBundle, trustFromJSON, verifyBundle } from '../dist/trust/sigstore/index.js';
 import type { ArtifactInput, ParsedBundle, SignerExpectation, SigstoreTrust } from '../src/trust/sigstore/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

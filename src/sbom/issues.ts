@@ -55,13 +55,13 @@ export function stringAt(obj: JsonObject, key: string, path: string, issues: Iss
     if (required) issues.error(path, `missing required property ${key}`);
     return undefined;
   }
-  const at = `${path}${pointer([key])}`;
+  // The pointer is spelled only for an issue: most fields are fine, and SBOMs have many.
   if (typeof value !== 'string') {
-    issues.error(at, `must be a string, found ${kindOf(value)}`);
+    issues.error(`${path}${pointer([key])}`, `must be a string, found ${kindOf(value)}`);
     return undefined;
   }
   if (value.length > issues.limits.maxStringLength) {
-    issues.error(at, `string longer than ${issues.limits.maxStringLength} characters`);
+    issues.error(`${path}${pointer([key])}`, `string longer than ${issues.limits.maxStringLength} characters`);
     return undefined;
   }
   return value;

@@ -121,37 +121,47 @@ export const SPDX2_DOCUMENT: Shape = obj(
   ['SPDXID', 'creationInfo', 'dataLicense', 'name', 'spdxVersion', 'documentNamespace'],
 );
 
-/** Walks a value against a shape, reporting every mismatch with its JSON pointer. */
+/**
+ * Walks a value against a shape, reporting every mismatch with its JSON pointer. `path` is one
+ * stack shared by the whole walk (pushed and popped, never copied) and a pointer is spelled only
+ * for an actual issue: a clean melange SBOM of thousands of fields costs no string building.
+ */
 export function checkShape(value: unknown, shape: Shape, path: (string | number)[], issues: IssueCollector): void {
-  const at = pointer(path);
   switch (shape.t) {
     case 'string': {
-      if (typeof value !== 'string') return issues.error(at, `must be a string, found ${kindOf(value)}`);
+      if (typeof value !== 'string') return issues.error(pointer(path), `must be a string, found ${kindOf(value)}`);
       if (shape.enum && !shape.enum.includes(value)) {
         const meant = shape.deviations?.[value];
-        if (meant !== undefined) return issues.warn(at, `"${value}" is not an SPDX 2.3 value; read as "${meant}"`);
-        return issues.error(at, `must be one of ${shape.enum.join(', ')}; found "${value}"`);
+        if (meant !== undefined) return issues.warn(pointer(path), `"${value}" is not an SPDX 2.3 value; read as "${meant}"`);
+        return issues.error(pointer(path), `must be one of ${shape.enum.join(', ')}; found "${value}"`);
       }
       return;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') issues.error(at, `must be a boolean, found ${kindOf(value)}`);
+      if (typeof value !== 'boolean') issues.error(pointer(path), `must be a boolean, found ${kindOf(value)}`);
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) issues.error(at, `must be an integer, found ${kindOf(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) issues.error(pointer(path), `must be an integer, found ${kindOf(value)}`);
       return;
     case 'array':
-      if (!Array.isArray(value)) return issues.error(at, `must be an array, found ${kindOf(value)}`);
-      if (shape.minItems !== undefined && value.length < shape.minItems) issues.error(at, `must have at least ${shape.minItems} item(s)`);
-      value.forEach((item, i) => checkShape(item, shape.items, [...path, i], issues));
+      if (!Array.isArray(value)) return issues.error(pointer(path), `must be an array, found ${kindOf(value)}`);
+      if (shape.minItems !== undefined && value.length < shape.minItems) issues.error(pointer(path), `must have at least ${shape.minItems} item(s)`);
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        checkShape(value[i], shape.items, path, issues);
+        path.pop();
+      }
       return;
     case 'object': {
-      if (!isObject(value)) return issues.error(at, `must be an object, found ${kindOf(value)}`);
-      for (const key of shape.required ?? []) if (!Object.hasOwn(value, key)) issues.error(at, `missing required property ${key}`);
-      for (const [key, v] of Object.entries(value)) {
+      if (!isObject(value)) return issues.error(pointer(path), `must be an object, found ${kindOf(value)}`);
+      for (const key of shape.required ?? []) if (!Object.hasOwn(value, key)) issues.error(pointer(path), `missing required property ${key}`);
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
         const inner = Object.hasOwn(shape.props, key) ? shape.props[key] : undefined;
-        if (inner) checkShape(v, inner, [...path, key], issues);
-        else if (!shape.open) issues.error(pointer([...path, key]), `unknown property ${key}`);
+        path.push(key);
+        if (inner) checkShape(value[key], inner, path, issues);
+        else if (!shape.open) issues.error(pointer(path), `unknown property ${key}`);
+        path.pop();
       }
       return;
     }
