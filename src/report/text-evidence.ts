@@ -56,7 +56,9 @@ export function sbomLine(sbom: SbomEvidence, paint: Painter, para: Para): void {
 
 /**
  * The reconciliation summary counts, then the first MAX_FINDINGS findings (file, package, then
- * provenance level; by code, package and path within a level) and how many were left out.
+ * provenance level; by code, package and path within a level; unowned files last, since image
+ * builders write many that the policy's allow-list accepts) and how many were left out. A failed
+ * rule's reason names the findings that broke it, whatever this list shows.
  */
 export function reconciliationLines(rec: ReconciliationEvidence, para: Para): void {
   const s = rec.summary;
@@ -75,6 +77,8 @@ function findingText(f: Finding): string {
 
 const byFindingKeys = byKeys<Finding>((f) => f.code, (f) => f.package, (f) => f.path, (f) => f.expected, (f) => f.found, (f) => f.message);
 
+const unowned = (f: Finding): number => (f.code === 'FILE_UNOWNED' ? 1 : 0);
+
 function compareFindings(a: Finding, b: Finding): number {
-  return LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || byFindingKeys(a, b);
+  return unowned(a) - unowned(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || byFindingKeys(a, b);
 }

@@ -116,7 +116,7 @@ describe('text report: signatures, attestations, SBOM and reconciliation', () =>
     assert.doesNotMatch(text(report(evidence('pass'))), /SBOM/, 'artifacts have no SBOM section');
   });
 
-  test('reconciliation: counts, ten findings file level first, then how many more', () => {
+  test('reconciliation: counts, ten findings (file level first, unowned files last), then how many more', () => {
     const out = text(report(multiArch()));
     const block = out.slice(out.indexOf('Reconciliation'), out.indexOf('\nRules'));
     const lines = block.split('\n');
@@ -126,7 +126,10 @@ describe('text report: signatures, attestations, SBOM and reconciliation', () =>
     assert.deepEqual(listed, [
       'FILE_MISSING usr/share/api/\\u001b[2Jdata',
       'FILE_MODIFIED usr/bin/api',
-      ...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) => `FILE_UNOWNED etc/${x}:`),
+      'DB_RECORD_MALFORMED usr/lib/apk/db/installed:',
+      'SBOM_VERSION_MISMATCH api:',
+      'PROVENANCE_COMMIT_MISMATCH api:',
+      ...['a', 'b', 'c', 'd', 'e'].map((x) => `FILE_UNOWNED etc/${x}:`),
     ]);
     assert.match(block, /\n {2}FILE_MODIFIED usr\/bin\/api \(api\): expected Q1aaaa, found Q1bbbb\n/);
     assert.match(block, /\n {2}FILE_UNOWNED etc\/a: expected owned by a package, found file 0644 7 bytes\n {6}sha256:2{64}\n/);
