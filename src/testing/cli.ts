@@ -16,18 +16,25 @@ export interface CliResult {
  * capture would swallow.
  */
 export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [RUN_JS, ...args], { env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd ?? PROJECT_ROOT, ...(options.input !== undefined && { input: options.input }) });
+}
+
+/** Runs any command with exactly the environment given, collecting its output and exit code. */
+export function runProcess(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; noStdin?: boolean }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: options.env,
+      stdio: [options.noStdin ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    child.stdin?.end(options.input ?? '');
   });
 }
 
