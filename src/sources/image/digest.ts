@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { VouchError, fail } from '../../errors.js';
+import type { ErrorCode } from '../../errors.js';
 
 /** A content digest "sha256:<64 hex>" (the only algorithm vouch accepts for images). */
 export type Digest = `sha256:${string}`;
@@ -67,8 +68,9 @@ function mismatch(what: string, detail: string): VouchError {
 /**
  * Reads a whole (small) stream into memory with a cap: manifests, configs, signature payloads.
  * Exceeding the cap is LIMIT_EXCEEDED; the stream is destroyed so nothing keeps downloading.
+ * A stream that breaks is `readErrorCode`: a registry body that breaks is NETWORK, a file INPUT_UNREADABLE.
  */
-export async function readCapped(stream: AsyncIterable<unknown> & { destroy?(): unknown }, cap: number, what: string): Promise<Buffer> {
+export async function readCapped(stream: AsyncIterable<unknown> & { destroy?(): unknown }, cap: number, what: string, readErrorCode: ErrorCode = 'INPUT_UNREADABLE'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -83,7 +85,7 @@ export async function readCapped(stream: AsyncIterable<unknown> & { destroy?(): 
     }
   } catch (err) {
     if (err instanceof VouchError) throw err;
-    throw new VouchError({ code: 'INPUT_UNREADABLE', message: `${what}: ${(err as Error).message}`, cause: err });
+    throw new VouchError({ code: readErrorCode, message: `${what}: ${(err as Error).message}`, cause: err });
   }
   return Buffer.concat(chunks, total);
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Logger } from '../../../context.js';
-import { fail } from '../../../errors.js';
+import { VouchError, fail } from '../../../errors.js';
 import type { ImageCore, ReferrersResult } from '../core.js';
 import type { Digest } from '../digest.js';
 import { checkBytes, readCapped, sha256Digest, verifyingStream } from '../digest.js';
@@ -70,7 +70,13 @@ export class RegistryCore implements ImageCore {
       fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing from the registry`);
     }
     await this.expectOk(res, `blob ${descriptor.digest}`);
-    return pipeline(res.body, verifyingStream(descriptor.digest, descriptor.size, `${this.name} blob ${descriptor.digest}`), () => undefined);
+    const what = `${this.name} blob ${descriptor.digest}`;
+    const verifying = verifyingStream(descriptor.digest, descriptor.size, what);
+    // A connection that breaks mid-blob is a network failure, not malformed content: the stream
+    // the readers consume fails with NETWORK (registered before pipeline(), whose own destroy with
+    // the raw socket error then finds the stream already errored). No extra stream stage.
+    res.body.once('error', (err: Error) => verifying.destroy(new VouchError({ code: 'NETWORK', message: `${what}: the connection broke while reading: ${err.message}`, cause: err })));
+    return pipeline(res.body, verifying, () => undefined);
   }
 
   async referrers(digest: Digest): Promise<ReferrersResult> {
@@ -81,7 +87,7 @@ export class RegistryCore implements ImageCore {
       return { kind: 'unsupported' };
     }
     await this.expectOk(res, `referrers of ${digest}`);
-    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} referrers of ${digest}`);
+    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} referrers of ${digest}`, 'NETWORK');
     const parsed = parseManifest({ bytes, digest: sha256Digest(bytes), mediaType: MEDIA.ociIndex }, `${this.name} referrers of ${digest}`);
     if (parsed.kind !== 'index') return fail('INPUT_MALFORMED', `${this.name}: referrers response is not an index`);
     return { kind: 'list', manifests: parsed.manifests };
@@ -102,7 +108,7 @@ export class RegistryCore implements ImageCore {
       return undefined;
     }
     await this.expectOk(res, `manifest ${ref}`);
-    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} manifest ${ref}`);
+    const bytes = await readCapped(res.body, this.maxDocumentBytes, `${this.name} manifest ${ref}`, 'NETWORK');
     const what = `${this.name} manifest ${ref}`;
     const computed = sha256Digest(bytes);
     if (digest) checkBytes(bytes, digest, size, what);

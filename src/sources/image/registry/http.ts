@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request } from 'undici';
@@ -80,7 +79,7 @@ export class RegistryHttp {
           dispatcher: this.dispatcher,
           ...(this.signal ? { signal: this.signal } : {}),
         });
-        res = { status: r.statusCode, headers: r.headers, body: networkErrors(r.body, req.url), url: req.url };
+        res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url };
       } catch (err) {
         if (attempt >= this.retry.retries || this.signal?.aborted) {
           throw new VouchError({
@@ -117,29 +116,6 @@ export class RegistryHttp {
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
-}
-
-/**
- * A body whose connection breaks mid-stream (registry stopped, connection reset) fails with a
- * NETWORK error, so that it is reported as the network failure it is, not as malformed content
- * by whatever was parsing the bytes. `dump` is kept for discarding unwanted bodies cheaply.
- */
-function networkErrors(body: Readable & { dump?(): Promise<void> }, url: string): HttpResponse['body'] {
-  const out: PassThrough & { dump?(): Promise<void> } = new PassThrough({ highWaterMark: 64 * 1024 });
-  body.on('error', (err: Error) => out.destroy(new VouchError({ code: 'NETWORK', message: `${redact(url)}: the connection broke while reading: ${err.message}`, cause: err })));
-  out.on('close', () => {
-    if (!body.destroyed) body.destroy();
-  });
-  body.pipe(out);
-  if (body.dump) {
-    const dump = body.dump.bind(body);
-    out.dump = async () => {
-      body.unpipe(out);
-      out.destroy();
-      await dump();
-    };
-  }
-  return out;
 }
 
 export function header(headers: HttpResponse['headers'], name: string): string | undefined {
