@@ -1,9 +1,10 @@
 import type { RunContext } from '../context.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence, SignatureEvidence } from '../evidence/index.js';
+import type { ReadSbom } from '../reconcile/types.js';
 import type { Discovery } from '../sources/image/discover-types.js';
 import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
 import { collectImageProvenance } from './image-provenance.js';
-import { isSbomPredicate } from './image-sbom-attestations.js';
+import { verifiedImageSboms } from './image-sbom-attestations.js';
 import { verifyAttachment } from './image-verify.js';
 import type { VerifiedAttachment } from './image-verify.js';
 import type { ImageOptions } from './options.js';
@@ -13,6 +14,8 @@ export interface ImageAttachmentEvidence {
   readonly signatures: SignatureEvidence[];
   readonly attestations: AttestationEvidence[];
   readonly provenance: ProvenanceEvidence[];
+  /** Image SBOMs read from the verified SBOM attestations, for the reconciliation. */
+  readonly imageSboms: ReadSbom[];
   readonly checks: Check[];
   readonly warnings: string[];
 }
@@ -40,14 +43,15 @@ export async function verifyImageAttachments(discovery: Discovery, options: Imag
   ctx.log.debug(`verified ${verified.length} attachment(s)`);
   for (const v of verified) warnings.push(...(v.result?.warnings ?? []));
   const prov = collectImageProvenance(verified, options.provenance, options.sigstore.expected);
+  const imageSboms = verifiedImageSboms(verified);
+  // interpreted: the provenance rules or the reconciliation (as an image SBOM) read it.
+  const interpreted = new Set([...prov.interpreted, ...imageSboms.map((s) => s.origin)]);
   return {
     verified,
     signatures: verified.flatMap((v) => (v.signature ? [v.signature] : [])),
-    // interpreted: the provenance rules or the reconciliation (verified SBOMs) read it.
-    attestations: verified.flatMap((v) =>
-      v.attestation ? [{ ...v.attestation, interpreted: prov.interpreted.has(v.attachment.source) || (v.attestation.verified && isSbomPredicate(v.attestation.predicateType)) }] : [],
-    ),
+    attestations: verified.flatMap((v) => (v.attestation ? [{ ...v.attestation, interpreted: interpreted.has(v.attachment.source) }] : [])),
     provenance: prov.provenance,
+    imageSboms,
     checks: prov.checks,
     warnings,
   };

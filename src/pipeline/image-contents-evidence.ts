@@ -28,12 +28,11 @@ export function inventoryEvidence(contents: ImageContents, layers: readonly Laye
   };
 }
 
-/** The embedded per-package SBOMs and the image SBOMs from verified attestations, each by origin. */
-export function sbomEvidence(contents: ImageContents, imageSboms: readonly ReadSbom[] = []): SbomEvidence {
-  const all = [...contents.sboms.map((s) => ({ origin: s.path, result: s.result })), ...imageSboms];
-  const documents = all.flatMap((s) => (s.result.kind === 'sbom' ? [toSbomDocumentEvidence(s.origin, s.result.document)] : []));
+/** Every SBOM read for the image (embedded per-package ones, verified attestations), each by origin. */
+export function sbomEvidence(sboms: readonly ReadSbom[]): SbomEvidence {
+  const documents = sboms.flatMap((s) => (s.result.kind === 'sbom' ? [toSbomDocumentEvidence(s.origin, s.result.document)] : []));
   if (documents.length > 0) return { status: 'present', documents };
-  return { status: all.length > 0 ? 'invalid' : 'absent', documents: [] };
+  return { status: sboms.length > 0 ? 'invalid' : 'absent', documents: [] };
 }
 
 

@@ -20,7 +20,7 @@ export function verifiedImageSboms(verified: readonly VerifiedAttachment[]): Rea
   const out: ReadSbom[] = [];
   for (const v of verified) {
     const statement = v.result?.statement;
-    if (!v.result?.verified || !v.attestation?.verified || !statement || !isSbomPredicate(statement.predicateType)) continue;
+    if (!v.attestation?.verified || !statement || !isSbomPredicate(statement.predicateType)) continue;
     out.push({ origin: v.attachment.source, result: readSbom(JSON.stringify(sbomOf(statement.predicate))) });
   }
   return out;

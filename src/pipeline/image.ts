@@ -20,7 +20,6 @@ import { reconcile } from '../reconcile/index.js';
 import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents-evidence.js';
 import { imageExpectations, signatureChecks } from './image-signature-checks.js';
 import { verifyImageAttachments } from './image-attachments.js';
-import { verifiedImageSboms } from './image-sbom-attestations.js';
 import type { ImageOptions } from './options.js';
 
 export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
@@ -48,11 +47,12 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
     const verified = await verifyImageAttachments(discovery, options, ctx);
     const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: image.synthesized });
     const contents = readImageContents(fs);
-    const imageSboms = verifiedImageSboms(verified.verified);
+    const packageSboms = contents.sboms.map((s) => ({ origin: s.path, result: s.result }));
+    const { imageSboms } = verified;
     const reconciliation = reconcile({
       inventory: contents.inventory,
       databaseProblems: contents.databaseProblems,
-      packageSboms: contents.sboms.map((s) => ({ origin: s.path, result: s.result })),
+      packageSboms,
       imageSboms,
       provenance: verified.provenance.filter((p) => p.verified),
     }).evidence;
@@ -80,7 +80,7 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
       signatures: verified.signatures,
       attestations: verified.attestations,
       provenance: verified.provenance,
-      sbom: sbomEvidence(contents, imageSboms),
+      sbom: sbomEvidence([...packageSboms, ...imageSboms]),
       inventory: inventoryEvidence(contents, fs.layers),
       reconciliation,
       expectations: imageExpectations(options),
