@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { fail, isVouchError, VouchError } from '../errors.js';
+import { packageRoot } from '../pipeline/package-root.js';
 import type { Policy } from '../policy/index.js';
 
-/** policies/ at the package root (this file is src/cli/ or dist/cli/). */
-export const BUILTIN_POLICY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');
+/** policies/ at the package root. */
+export const builtinPolicyDir = (): string => join(packageRoot(), 'policies');
 
 const BUILTIN_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -16,7 +16,7 @@ const BUILTIN_NAME = /^[a-z][a-z0-9-]*$/;
  */
 export async function loadPolicy(spec: string): Promise<Policy> {
   const builtin = BUILTIN_NAME.test(spec);
-  const path = builtin ? join(BUILTIN_POLICY_DIR, `${spec}.yaml`) : resolve(spec);
+  const path = builtin ? join(builtinPolicyDir(), `${spec}.yaml`) : resolve(spec);
   let text: string;
   try {
     text = await readPolicyFile(path);

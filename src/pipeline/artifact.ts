@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { RunContext } from '../context.js';
 import { fail } from '../errors.js';
 import { assembleEvidence } from '../evidence/index.js';
@@ -7,6 +6,7 @@ import { collectBundleEvidence } from './artifact-bundle.js';
 import { collectProvenanceEvidence } from './artifact-provenance.js';
 import { resolveArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
+import { toolVersion } from './package-root.js';
 
 /**
  * Collects the Evidence for a file or digest: the Sigstore bundle (--bundle) and the provenance
@@ -66,8 +66,3 @@ function requireNamedSigner(options: ArtifactOptions): void {
   }
 }
 
-let version: string | undefined;
-function toolVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
-}

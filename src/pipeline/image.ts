@@ -4,7 +4,6 @@
  * through the Sigstore trust layer, read the filesystem the layers build (never unpacked to
  * disk), and assemble the Evidence the policies judge.
  */
-import { readFileSync } from 'node:fs';
 import type { RunContext } from '../context.js';
 import { assembleEvidence } from '../evidence/index.js';
 import type { Check, Evidence } from '../evidence/index.js';
@@ -21,6 +20,7 @@ import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents
 import { imageExpectations, signatureChecks } from './image-signature-checks.js';
 import { verifyImageAttachments } from './image-attachments.js';
 import type { ImageOptions } from './options.js';
+import { toolVersion } from './package-root.js';
 
 export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
   const ref = parseImageReference(options.reference);
@@ -106,8 +106,3 @@ function platformOf(image: ResolvedImage, config: Readonly<Record<string, unknow
   return { platform: `${os}/${arch}${variant}` };
 }
 
-let version: string | undefined;
-function toolVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
-}

@@ -1,0 +1,27 @@
+/**
+ * The CLI's entry point and command table. `npm run build` bundles this file with esbuild into
+ * dist/vouch.js (commands, oclif and the libraries they need; what a command loads only on use
+ * goes into dist/chunks/ and stays lazy). One bundle instead of several hundred module files
+ * takes about a third off every start (docs/performance.md). oclif finds the commands here
+ * through the `explicit` command-discovery strategy (package.json, oclif.commands).
+ */
+import Apk from './commands/apk.js';
+import Artifact from './commands/artifact.js';
+import Image from './commands/image.js';
+import PolicyEval from './commands/policy/eval.js';
+import PolicyLint from './commands/policy/lint.js';
+import PolicyTest from './commands/policy/test.js';
+import Sbom from './commands/sbom.js';
+
+export { execute } from '@oclif/core';
+
+/** Command id (topics joined by ':') to command class; a test keeps it equal to src/commands/. */
+export const COMMANDS = {
+  apk: Apk,
+  artifact: Artifact,
+  image: Image,
+  'policy:eval': PolicyEval,
+  'policy:lint': PolicyLint,
+  'policy:test': PolicyTest,
+  sbom: Sbom,
+};
