@@ -63,12 +63,12 @@ export abstract class VouchCommand extends Command {
 
   /**
    * Loads the policies, evaluates them over the evidence, writes the report, sets the exit code.
-   * The policy engine (CEL, ajv, yaml) is imported here, not at start-up, so `--help` and usage
-   * errors stay fast.
+   * The policy engine (CEL) is imported here, not at start-up, so `--help` and usage errors stay
+   * fast; it is imported without the policy parser (yaml, ajv), which only policy files need.
    */
   protected async judge(evidence: Evidence, policySpecs: readonly string[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
     const policies = await loadPolicies(policySpecs);
-    const { evaluatePolicies } = await import('../policy/index.js');
+    const { evaluatePolicies } = await import('../policy/evaluate.js');
     const report = evaluatePolicies(policies, evidence, ctx.now);
     await this.emit(report, flags);
     process.exitCode = report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;

@@ -1,37 +1,35 @@
 import { open } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fail, isVouchError, VouchError } from '../errors.js';
-import { packageRoot } from '../pipeline/package-root.js';
 import type { Policy } from '../policy/index.js';
-
-/** policies/ at the package root. */
-export const builtinPolicyDir = (): string => join(packageRoot(), 'policies');
 
 const BUILTIN_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
- * Resolves a --policy value: a bare name (no slash, no .yaml) is policies/<name>.yaml; anything
- * else is a file path. Reads and validates it.
+ * Resolves a --policy value: a bare name (no slash, no .yaml) is the built-in policy of that name
+ * (policies/<name>.yaml, shipped pre-parsed: src/policy/builtin-codegen.ts); anything else is a
+ * file path, read and validated here.
  * @throws VouchError USAGE when a built-in name does not exist; POLICY_INVALID when it is invalid.
  */
 export async function loadPolicy(spec: string): Promise<Policy> {
-  const builtin = BUILTIN_NAME.test(spec);
-  const path = builtin ? join(builtinPolicyDir(), `${spec}.yaml`) : resolve(spec);
+  if (BUILTIN_NAME.test(spec)) {
+    const { BUILTIN_POLICIES } = await import('../policy/builtin-policies.generated.js');
+    const policy = Object.hasOwn(BUILTIN_POLICIES, spec) ? BUILTIN_POLICIES[spec] : undefined;
+    if (policy) return policy;
+    return fail('USAGE', `no built-in policy named ${spec}`, {
+      hints: [`built-in policies: ${Object.keys(BUILTIN_POLICIES).join(', ')}; or give a path to a .yaml file`],
+    });
+  }
   let text: string;
   try {
-    text = await readPolicyFile(path);
+    text = await readPolicyFile(resolve(spec));
   } catch (err) {
     if (isVouchError(err)) throw err;
-    if (builtin) {
-      return fail('USAGE', `no built-in policy named ${spec}`, {
-        hints: ['built-in policies: default, signature, provenance, sbom, strict; or give a path to a .yaml file'],
-      });
-    }
     throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read policy ${spec}: ${(err as Error).message}`, cause: err });
   }
-  // Imported here so that commands which never load a policy do not pay for ajv and CEL at start-up.
-  const { parsePolicy } = await import('../policy/index.js');
-  return parsePolicy(text, builtin ? `builtin:${spec}` : spec);
+  // Imported here so that runs with only built-in policies never load yaml, ajv's validator or the parser.
+  const { parsePolicy } = await import('../policy/parse.js');
+  return parsePolicy(text, spec);
 }
 
 /**

@@ -22,6 +22,23 @@ export interface Compiled {
  * that is over the bound whatever the evidence (literal lists nested, strings doubled by bind).
  */
 export function compileExpression(text: string): Compiled {
+  let compiled = compiledByText.get(text);
+  if (compiled) return compiled;
+  compiled = compileUncached(text);
+  if (compiledByText.size >= MAX_MEMO_ENTRIES) compiledByText.clear();
+  compiledByText.set(text, compiled);
+  return compiled;
+}
+
+/**
+ * A policy is checked (parse.ts) before it is evaluated, and both need every expression compiled:
+ * the second time is a lookup. A compiled program holds no evaluation state, so sharing it is
+ * safe; the cap keeps a long `vouch policy test` run from growing without bound.
+ */
+const compiledByText = new Map<string, Compiled>();
+const MAX_MEMO_ENTRIES = 4096;
+
+function compileUncached(text: string): Compiled {
   let program: ParseResult;
   try {
     program = policyEnvironment().parse(text);

@@ -9,7 +9,7 @@ import { compileExpression, formatCost, MAX_RULE_COST } from './compile.js';
 import { estimateCost } from './cost.js';
 import { explainFailure } from './explain.js';
 import { globMatch } from './functions.js';
-import { waiverExpiry } from './parse.js';
+import { waiverExpiry } from './waivers.js';
 import { shapeOf } from './shape.js';
 import type { Shape } from './shape.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';

@@ -5,6 +5,7 @@ import { VouchError } from '../errors.js';
 import { compileExpression } from './compile.js';
 import validatePolicySchema from './schema-validator.generated.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
+import { isCalendarDate } from './waivers.js';
 
 /** A problem in a policy file, located by a JSON pointer into the document. */
 export interface PolicyProblem {
@@ -76,19 +77,6 @@ export function parsePolicy(text: string, source: string): Policy {
     details: { source, problems },
     hints: [`run \`vouch policy lint ${source.startsWith('builtin:') ? source.slice(8) : source}\` to list every problem`],
   });
-}
-
-/** A bare date means "through the end of that day, UTC". */
-export function waiverExpiry(expires: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? new Date(`${expires}T23:59:59.999Z`) : new Date(expires);
-}
-
-/** Date.parse rolls 2027-02-30 over to March; a waiver date must be a real calendar date. */
-function isCalendarDate(expires: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(expires);
-  if (!m || Number.isNaN(waiverExpiry(expires).getTime())) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 function readYaml(text: string, problems: PolicyProblem[]): unknown {
