@@ -26,6 +26,15 @@ describe('vouch CLI (spawned as users run it)', () => {
     assert.equal(r.code, EXIT.USAGE);
   });
 
+  test('an unknown command is a usage error: exit 2, naming the commands that exist', async () => {
+    for (const argv of [['verify', 'x.apk'], ['policy', 'check']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, EXIT.USAGE, argv.join(' '));
+      assert.match(r.stderr, new RegExp(`unknown command: ${argv[0]}`));
+      assert.match(r.stderr, /apk, artifact/);
+    }
+  });
+
   test('a bad --effective-time is a usage error: exit 2', async () => {
     const r = await runCli(['policy', 'eval', '--evidence', 'testdata/evidence/pass.json', '--policy', 'default', '--effective-time', 'yesterday']);
     assert.equal(r.code, EXIT.USAGE);
