@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Agent, interceptors, request } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, request as undiciRequest } from 'undici';
 import { fail, messageOf } from '../../errors.js';
 
 /** An opened input: a byte stream and where it came from. */
@@ -19,13 +18,17 @@ export function isHttpUrl(location: string): boolean {
 
 let dispatcher: Dispatcher | undefined;
 
-/** One shared agent with bounded redirects and retries on transient server errors. */
-function agent(): Dispatcher {
+/**
+ * One shared agent with bounded redirects and retries on transient server errors. undici is
+ * loaded here, on the first download: it is a large library, and most runs read local files.
+ */
+async function agent(): Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> {
+  const { Agent, interceptors, request } = await import('undici');
   dispatcher ??= new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }).compose(
     interceptors.redirect({ maxRedirections: 5 }),
     interceptors.retry({ maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], minTimeout: 200, maxTimeout: 2000 }),
   );
-  return dispatcher;
+  return { dispatcher, request };
 }
 
 /** A URL for messages: never the userinfo part. */
@@ -64,7 +67,8 @@ async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedSource>
   const shown = displayUrl(url);
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(url, { dispatcher: agent(), method: 'GET', ...(signal ? { signal } : {}) });
+    const { dispatcher, request } = await agent();
+    response = await request(url, { dispatcher, method: 'GET', ...(signal ? { signal } : {}) });
   } catch (err) {
     return fail('NETWORK', `cannot fetch ${shown}: ${messageOf(err)}`, { cause: err });
   }

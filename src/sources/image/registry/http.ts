@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, request } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, request as undiciRequest } from 'undici';
 import type { Logger } from '../../../context.js';
 import { VouchError, fail } from '../../../errors.js';
 
@@ -39,14 +38,21 @@ const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
  * the registry's Authorization header never travels to another origin (blob storage, CDNs).
  */
 export class RegistryHttp {
-  private readonly dispatcher: Dispatcher;
+  private client: Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> | undefined;
 
   constructor(
     private readonly log: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly signal?: AbortSignal,
-  ) {
-    this.dispatcher = new EnvHttpProxyAgent({ connect: { timeout: 15_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
+  ) {}
+
+  /** undici, loaded on the first request: a large library that local layouts and archives never need. */
+  private undici(): Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> {
+    this.client ??= import('undici').then(({ EnvHttpProxyAgent, request }) => ({
+      dispatcher: new EnvHttpProxyAgent({ connect: { timeout: 15_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 }),
+      request,
+    }));
+    return this.client;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -72,11 +78,12 @@ export class RegistryHttp {
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
       try {
+        const { dispatcher, request } = await this.undici();
         const r = await request(req.url, {
           method: req.method,
           headers: req.headers,
           ...(req.body !== undefined ? { body: req.body } : {}),
-          dispatcher: this.dispatcher,
+          dispatcher,
           ...(this.signal ? { signal: this.signal } : {}),
         });
         res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url };
@@ -114,7 +121,7 @@ export class RegistryHttp {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.client) await (await this.client).dispatcher.close();
   }
 }
 
