@@ -6,14 +6,30 @@
  * dynamic (code splitting into dist/chunks/), so a command still loads only what it uses.
  * The library modules in dist/ are tsc's, unbundled; only the CLI entry is bundled.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Left to node's own resolution at run time: optional peers of @cyclonedx/cyclonedx-library (XML)
+ * and oclif's TypeScript support for development mode, never used by the built CLI; and
+ * @cyclonedx/cyclonedx-library itself, which reads its JSON schemas from files next to its code
+ * (through __dirname, which a bundled ES module does not have). It is imported lazily anyway.
+ */
+const EXTERNAL = ['@cyclonedx/cyclonedx-library', 'libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'];
+
+/**
+ * Bundled code that mentions __dirname or __filename, each use read and found harmless in an ES
+ * module: @oclif/core (fallbacks inside try/catch, defaults vouch always overrides, development
+ * mode only), ejs (inside a template string), undici (guarded by typeof). Any other package that
+ * does fails the build: it probably reads its own files, so it must be added to EXTERNAL.
+ */
+const DIRNAME_REVIEWED = /^node_modules\/(@oclif\/core|ejs|undici)\//;
+
 await rm(`${root}/dist/chunks`, { recursive: true, force: true });
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { vouch: 'src/vouch.ts' },
   outdir: 'dist',
@@ -23,10 +39,18 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Optional peers of @cyclonedx/cyclonedx-library (XML) and oclif's TypeScript support for
-  // development mode: never used by the built CLI, left for node to resolve if ever asked for.
-  external: ['libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'],
+  external: EXTERNAL,
   // CommonJS dependencies (oclif, ajv) call require(); inside an ES module it must be created.
   banner: { js: "import { createRequire as __vouchCreateRequire } from 'node:module'; const require = __vouchCreateRequire(import.meta.url);" },
+  metafile: true,
   logLevel: 'warning',
 });
+
+const unsafe: string[] = [];
+for (const input of Object.keys(result.metafile.inputs)) {
+  if (!/\.[cm]?js$/.test(input) || DIRNAME_REVIEWED.test(input)) continue;
+  if (/\b__(dirname|filename)\b/.test(await readFile(`${root}/${input}`, 'utf8'))) unsafe.push(input);
+}
+if (unsafe.length > 0) {
+  throw new Error(`these bundled modules use __dirname/__filename, which dist/vouch.js does not define; add their package to EXTERNAL in src/cli/write-bundle.ts:\n  ${unsafe.join('\n  ')}`);
+}

@@ -46,3 +46,21 @@ test('vouch sbom: not an SBOM, or not JSON, could not be checked (exit 3)', asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('vouch sbom: CycloneDX is checked against its official JSON schema (the library loads its schema files at run time)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vouch-sbom-'));
+  try {
+    const component = { type: 'library', name: 'x', version: '1.0', purl: 'pkg:npm/x@1.0' };
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [component] }));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [{ ...component, type: 'no-such-type' }] }));
+    const ok = await runCli(['sbom', join(dir, 'ok.json'), '--format', 'json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(jsonOf(ok)['issues'], []);
+    const bad = await runCli(['sbom', join(dir, 'bad.json'), '--format', 'json']);
+    assert.equal(bad.code, 1, bad.stderr);
+    const issues = jsonOf(bad)['issues'] as { path: string; reason: string }[];
+    assert.ok(issues.some((i) => i.path === '/components/0/type' && /^schema:/.test(i.reason)), JSON.stringify(issues));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
