@@ -14,19 +14,21 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Left to node's own resolution at run time: optional peers of @cyclonedx/cyclonedx-library (XML)
- * and oclif's TypeScript support for development mode, never used by the built CLI; and
+ * and oclif's TypeScript support for development mode, never used by the built CLI;
  * @cyclonedx/cyclonedx-library itself, which reads its JSON schemas from files next to its code
- * (through __dirname, which a bundled ES module does not have). It is imported lazily anyway.
+ * (through __dirname, which a bundled ES module does not have); and undici, a CommonJS package
+ * imported lazily with `await import('undici')`, whose named exports a split chunk would not
+ * carry (esbuild gives such a chunk a default export only; node's own loader finds the names).
  */
-const EXTERNAL = ['@cyclonedx/cyclonedx-library', 'libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'];
+const EXTERNAL = ['@cyclonedx/cyclonedx-library', 'undici', 'libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'];
 
 /**
  * Bundled code that mentions __dirname or __filename, each use read and found harmless in an ES
  * module: @oclif/core (fallbacks inside try/catch, defaults vouch always overrides, development
- * mode only), ejs (inside a template string), undici (guarded by typeof). Any other package that
+ * mode only) and ejs (inside a template string). Any other package that
  * does fails the build: it probably reads its own files, so it must be added to EXTERNAL.
  */
-const DIRNAME_REVIEWED = /^node_modules\/(@oclif\/core|ejs|undici)\//;
+const DIRNAME_REVIEWED = /^node_modules\/(@oclif\/core|ejs)\//;
 
 await rm(`${root}/dist/chunks`, { recursive: true, force: true });
 const result = await build({
@@ -47,10 +49,17 @@ const result = await build({
 });
 
 const unsafe: string[] = [];
-for (const input of Object.keys(result.metafile.inputs)) {
+const { inputs } = result.metafile;
+for (const [input, info] of Object.entries(inputs)) {
+  for (const imported of info.imports) {
+    // A bundled CommonJS module reached through import() loses its named exports (see EXTERNAL).
+    if (imported.kind === 'dynamic-import' && !imported.external && inputs[imported.path]?.format === 'cjs') {
+      unsafe.push(`${imported.path}: CommonJS, imported with import() by ${input}`);
+    }
+  }
   if (!/\.[cm]?js$/.test(input) || DIRNAME_REVIEWED.test(input)) continue;
-  if (/\b__(dirname|filename)\b/.test(await readFile(`${root}/${input}`, 'utf8'))) unsafe.push(input);
+  if (/\b__(dirname|filename)\b/.test(await readFile(`${root}/${input}`, 'utf8'))) unsafe.push(`${input}: uses __dirname/__filename, which dist/vouch.js does not define`);
 }
 if (unsafe.length > 0) {
-  throw new Error(`these bundled modules use __dirname/__filename, which dist/vouch.js does not define; add their package to EXTERNAL in src/cli/write-bundle.ts:\n  ${unsafe.join('\n  ')}`);
+  throw new Error(`the bundle would break these modules; add their package to EXTERNAL in src/cli/write-bundle.ts:\n  ${unsafe.join('\n  ')}`);
 }

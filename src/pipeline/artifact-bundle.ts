@@ -1,13 +1,13 @@
 /**
- * `vouch artifact --bundle`: reads the bundle, loads the trust material, optionally looks the log
- * entry up online, verifies, and turns the result into checks and a signature record.
+ * `vouch artifact --bundle`: parses the bundle (read, with the trust material, by
+ * artifact-inputs.ts), optionally looks the log entry up online, verifies, and turns the result
+ * into checks and a signature record.
  */
 import type { RunContext } from '../context.js';
 import { fail } from '../errors.js';
 import type { Check, SignatureEvidence } from '../evidence/index.js';
-import { loadTrustMaterial, parseBundle, verifyBundle } from '../trust/sigstore/index.js';
-import type { ArtifactInput, BundleVerification, ParsedBundle, StageResult } from '../trust/sigstore/index.js';
-import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
+import { parseBundle, verifyBundle } from '../trust/sigstore/index.js';
+import type { ArtifactInput, BundleVerification, ParsedBundle, SigstoreTrust, StageResult } from '../trust/sigstore/index.js';
 import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import type { ArtifactSubject } from './artifact-subject.js';
 import { signerEvidence } from './signer-evidence.js';
@@ -19,9 +19,17 @@ export interface BundleCollection {
   readonly warnings: readonly string[];
 }
 
-export async function collectBundleEvidence(options: ArtifactOptions, bundlePath: string, subject: ArtifactSubject, ctx: RunContext): Promise<BundleCollection> {
+/** The bundle file and the trust material, as artifact-inputs.ts started reading them. */
+export interface BundleInput {
+  readonly path: string;
+  readonly bytes: Promise<Buffer>;
+  readonly trust: () => Promise<SigstoreTrust>;
+}
+
+export async function collectBundleEvidence(options: ArtifactOptions, input: BundleInput, subject: ArtifactSubject, ctx: RunContext): Promise<BundleCollection> {
   const { sigstore } = options;
-  const bytes = await readBoundedFile(bundlePath, options.limits.maxDocumentBytes, '--bundle');
+  const bundlePath = input.path;
+  const bytes = await input.bytes;
   const parsed = parseBundle(bytes, options.limits.maxDocumentBytes);
   if (!parsed.ok) {
     switch (parsed.reason) {
@@ -37,7 +45,7 @@ export async function collectBundleEvidence(options: ArtifactOptions, bundlePath
       }
     }
   }
-  const trust = await loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) });
+  const trust = await input.trust();
   ctx.log.debug(`trust material: ${trust.source}`);
   const artifact: ArtifactInput = subject.bytes ? { kind: 'bytes', bytes: subject.bytes } : { kind: 'digest', digest: { algorithm: 'sha256', hex: subject.sha256 }, ...(subject.sha512 !== undefined && { also: { sha512: subject.sha512 } }) };
   const expected = sigstore.expected;

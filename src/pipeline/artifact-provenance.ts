@@ -8,7 +8,8 @@ import type { RunContext } from '../context.js';
 import { evaluateProvenance, findSubject, parseStatement, readAttestationFile } from '../attestations/index.js';
 import type { AttestationEntry } from '../attestations/index.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
-import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
+import { TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
+import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
 import type { ArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
@@ -37,7 +38,7 @@ interface Candidate {
   readonly signatureCode: string;
 }
 
-export async function collectProvenanceEvidence(options: ArtifactOptions, artifact: ArtifactSubject, ctx: RunContext): Promise<ProvenanceCollection> {
+export async function collectProvenanceEvidence(options: ArtifactOptions, artifact: ArtifactSubject, loadTrust: () => Promise<SigstoreTrust>, ctx: RunContext): Promise<ProvenanceCollection> {
   if (options.attestations.length === 0) {
     if (provenanceExpectationsGiven(options.provenance)) {
       // Expectations without provenance to check them against must not pass silently.
@@ -46,8 +47,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     }
     return NO_PROVENANCE;
   }
-  const { sigstore } = options;
-  const trust = await loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) });
+  const trust = await loadTrust();
   const artifactDigest: Record<string, string> = { sha256: artifact.sha256, ...(artifact.sha512 !== undefined && { sha512: artifact.sha512 }) };
   const candidates: Candidate[] = [];
   const fileChecks: Check[] = [];
@@ -73,7 +73,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     unsigned.length === 0
       ? { id: 'provenance.attestations', status: 'pass', code: 'ATTESTATIONS_SIGNED', message: `all ${candidates.length} attestation(s) carry verified signatures` }
       : { id: 'provenance.attestations', status: 'fail', code: 'ATTESTATION_SIGNATURE_INVALID', message: `${unsigned.length} attestation(s) do not verify: ${unsigned.map((c) => `${c.attestation.source} (${c.signatureCode})`).join(', ')}` };
-  const warnings = sigstore.insecureIgnoreTlog ? [TLOG_IGNORED_WARNING] : [];
+  const warnings = options.sigstore.insecureIgnoreTlog ? [TLOG_IGNORED_WARNING] : [];
   return {
     checks: [...fileChecks, ...(best?.checks ?? []), ...(candidates.length > 0 ? [allSigned] : [])],
     attestations: candidates.map((c) => c.attestation),

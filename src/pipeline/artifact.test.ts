@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { noopLogger } from '../context.js';
+import { runCli } from '../testing/cli.js';
 import { isVouchError } from '../errors.js';
 import { MOCK_IDENTITY, MOCK_ISSUER, startSigstoreMock, statementFor } from '../testing/sigstore-mock.js';
 import type { SigstoreMock } from '../testing/sigstore-mock.js';
@@ -160,6 +161,18 @@ describe('--rekor-url: online lookup against a loopback Rekor', () => {
     assert.equal(statusOf(e)['artifact.bundle.tlog'], 'pass:TLOG_VERIFIED');
     assert.equal(e.signatures[0]?.verified, true);
     assert.match(e.signatures[0]?.source ?? '', /log entry from http:\/\/127\.0\.0\.1/);
+  });
+
+  test('the built CLI does the same lookup: vouch artifact --rekor-url passes, and fails without the entry', async () => {
+    const { bundle, entry } = await detached(ARTIFACT);
+    const argv = ['artifact', artifactFile, '--bundle', bundle, '--trusted-root', rootFile, '--certificate-identity', MOCK_IDENTITY, '--certificate-oidc-issuer', MOCK_ISSUER, '--rekor-url', url, '--format', 'json'];
+    serve(entry);
+    const found = await runCli(argv);
+    assert.equal(found.code, 0, found.stderr);
+    serve();
+    const missing = await runCli(argv);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stdout, /TLOG_ENTRY_MISSING/);
   });
 
   test('an entry for another artifact, or a tampered entry, is never trusted', async () => {

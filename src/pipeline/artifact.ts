@@ -4,7 +4,7 @@ import { assembleEvidence } from '../evidence/index.js';
 import type { Check, Evidence, SignatureEvidence } from '../evidence/index.js';
 import { collectBundleEvidence } from './artifact-bundle.js';
 import { collectProvenanceEvidence } from './artifact-provenance.js';
-import { resolveArtifactSubject } from './artifact-subject.js';
+import { startArtifactInputs } from './artifact-inputs.js';
 import type { ArtifactOptions } from './options.js';
 import { toolVersion } from './package-root.js';
 
@@ -15,15 +15,16 @@ import { toolVersion } from './package-root.js';
  */
 export async function collectArtifactEvidence(options: ArtifactOptions, ctx: RunContext): Promise<Evidence> {
   requireNamedSigner(options);
-  const subject = await resolveArtifactSubject(options.target, options.limits.maxDecompressedBytes, ctx.signal);
+  const inputs = startArtifactInputs(options, ctx.signal);
+  const subject = await inputs.subject;
   ctx.log.debug(`artifact ${subject.reference}: sha256:${subject.sha256}`);
   const checks: Check[] = [];
   const signatures: SignatureEvidence[] = [];
   const warnings: string[] = [];
   const { sigstore } = options;
   const expectations: Record<string, string | readonly string[] | boolean> = {};
-  if (options.bundle !== undefined) {
-    const collected = await collectBundleEvidence(options, options.bundle, subject, ctx);
+  if (options.bundle !== undefined && inputs.bundle !== undefined) {
+    const collected = await collectBundleEvidence(options, { path: options.bundle, bytes: inputs.bundle, trust: inputs.trust }, subject, ctx);
     checks.push(...collected.checks);
     signatures.push(...collected.signatures);
     warnings.push(...collected.warnings);
@@ -33,7 +34,7 @@ export async function collectArtifactEvidence(options: ArtifactOptions, ctx: Run
     expectations['trustedRoot'] = sigstore.trustedRoot ?? 'public-good';
     if (sigstore.insecureIgnoreTlog) expectations['insecureIgnoreTlog'] = true;
   }
-  const provenance = await collectProvenanceEvidence(options, subject, ctx);
+  const provenance = await collectProvenanceEvidence(options, subject, inputs.trust, ctx);
   checks.push(...provenance.checks);
   warnings.push(...provenance.warnings);
   return assembleEvidence({
