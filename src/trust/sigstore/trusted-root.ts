@@ -47,8 +47,11 @@ export interface SigstoreTrust {
 
 /** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
 export async function loadTrustMaterial(options: TrustOptions): Promise<SigstoreTrust> {
+  // Both files are read at once; the root's error, if any, is still the one reported first.
+  const pem = options.key === undefined ? undefined : readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key');
+  pem?.catch(() => undefined);
   const rootJSON = options.trustedRoot === undefined ? await embeddedPublicGoodRoot() : await readJSONFile(options.trustedRoot, '--trusted-root');
-  const key = options.key === undefined ? undefined : { name: options.key, pem: (await readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key')).toString('utf8') };
+  const key = options.key === undefined || pem === undefined ? undefined : { name: options.key, pem: (await pem).toString('utf8') };
   return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
 }
 
