@@ -3,8 +3,8 @@
  * dist/vouch.js (commands, oclif and the libraries they need; what a command loads only on use
  * goes into dist/chunks/ and stays lazy). One bundle instead of several hundred module files
  * takes about a third off every start (docs/performance.md). oclif finds the commands here
- * through the `explicit` command-discovery strategy (package.json, oclif.commands), and its hooks
- * here too (oclif.hooks).
+ * through the `explicit` command-discovery strategy (package.json, oclif.commands), and its hook
+ * and help class here too (oclif.hooks, oclif.helpClass).
  */
 import Apk from './commands/apk.js';
 import Artifact from './commands/artifact.js';
@@ -15,7 +15,7 @@ import PolicyTest from './commands/policy/test.js';
 import Sbom from './commands/sbom.js';
 
 export { execute } from '@oclif/core';
-export { commandNotFound as COMMAND_NOT_FOUND } from './cli/command-not-found.js';
+export { commandNotFound as COMMAND_NOT_FOUND, VouchHelp as HELP } from './cli/command-not-found.js';
 
 /** Command id (topics joined by ':') to command class; a test keeps it equal to src/commands/. */
 export const COMMANDS = {

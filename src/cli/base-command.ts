@@ -31,7 +31,7 @@ export const verifyFlags = {
   policy: Flags.string({
     char: 'p',
     summary: 'Policy to evaluate (repeatable; all must pass): a built-in name or a YAML file.',
-    description: 'A bare name means policies/<name>.yaml (default, signature, provenance, sbom, strict).',
+    description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict; their source is policies/<name>.yaml).',
     multiple: true,
   }),
 };

@@ -26,12 +26,25 @@ describe('vouch CLI (spawned as users run it)', () => {
     assert.equal(r.code, EXIT.USAGE);
   });
 
-  test('an unknown command is a usage error: exit 2, naming the commands that exist', async () => {
-    for (const argv of [['verify', 'x.apk'], ['policy', 'check']]) {
+  test('an unknown command is a usage error: exit 2, naming the commands that exist, also when help is asked for it', async () => {
+    const cases: [string[], string][] = [
+      [['verify', 'x.apk'], 'verify'],
+      [['policy', 'check'], 'policy check'],
+      [['help', 'verify'], 'verify'],
+      [['verify', '--help'], 'verify'],
+      [['policy', 'check', '--help'], 'policy check'],
+    ];
+    for (const [argv, shown] of cases) {
       const r = await runCli(argv);
       assert.equal(r.code, EXIT.USAGE, argv.join(' '));
-      assert.match(r.stderr, new RegExp(`unknown command: ${argv[0]}`));
+      assert.match(r.stderr, new RegExp(`unknown command: ${shown}\\n`), argv.join(' '));
       assert.match(r.stderr, /apk, artifact/);
+    }
+    // Help for a real command, with its arguments and flags typed, is still help.
+    for (const argv of [['help', 'artifact'], ['artifact', 'x.txt', '--help'], ['policy', 'eval', '--evidence', 'e.json', '--help'], ['help', 'policy']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, argv.join(' '));
+      assert.match(r.stdout, /USAGE/);
     }
   });
 

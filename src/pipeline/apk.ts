@@ -16,7 +16,7 @@ import { indexChecksumCheck, resolveFromRepository } from './apk-repository.js';
 import type { RepositoryPull } from './apk-repository.js';
 import { apkSbomEvidence } from './apk-sbom.js';
 import { signatureEvidence } from './apk-signature.js';
-import { toolVersion } from './package-root.js';
+import { toolVersion } from './tool-version.js';
 import type { ApkOptions } from './options.js';
 
 /**

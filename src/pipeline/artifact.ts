@@ -6,7 +6,7 @@ import { collectBundleEvidence } from './artifact-bundle.js';
 import { collectProvenanceEvidence } from './artifact-provenance.js';
 import { startArtifactInputs } from './artifact-inputs.js';
 import type { ArtifactOptions } from './options.js';
-import { toolVersion } from './package-root.js';
+import { toolVersion } from './tool-version.js';
 
 /**
  * Collects the Evidence for a file or digest: the Sigstore bundle (--bundle) and the provenance

@@ -20,7 +20,7 @@ import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents
 import { imageExpectations, signatureChecks } from './image-signature-checks.js';
 import { verifyImageAttachments } from './image-attachments.js';
 import type { ImageOptions } from './options.js';
-import { toolVersion } from './package-root.js';
+import { toolVersion } from './tool-version.js';
 
 export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
   const ref = parseImageReference(options.reference);

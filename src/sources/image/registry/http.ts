@@ -121,7 +121,9 @@ export class RegistryHttp {
   }
 
   async close(): Promise<void> {
-    if (this.client) await (await this.client).dispatcher.close();
+    // A client that never loaded has nothing to close; its failure was reported by the request.
+    const client = await this.client?.catch(() => undefined);
+    await client?.dispatcher.close();
   }
 }
 
