@@ -19,6 +19,14 @@ export interface Estimate {
 
 type Scope = ReadonlyMap<string, Shape>;
 
+/** A comprehension variable that stands for one known string of a literal list (see comprehension). */
+class LiteralString extends Shape {
+  constructor(readonly text: string) {
+    super();
+    this.len = text.length;
+  }
+}
+
 const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 const STRING_RESULT = new Set(['lowerAscii', 'upperAscii', 'trim', 'substring', 'string', 'bytes', 'dyn']);
 
@@ -137,8 +145,9 @@ function call(name: string, receiver: ASTNode | undefined, args: readonly ASTNod
     case 'contains':
     case 'indexOf':
     case 'lastIndexOf':
-    case 'matchesGlob':
       return { shape: LEAF, cost: cost + first.len * ((all[1]?.shape.len ?? 0) + 1) };
+    case 'matchesGlob':
+      return { shape: LEAF, cost: cost + globCost(first.len, literalText(args[args.length - 1], scope), all[1]?.shape.len ?? 0) };
     case 'matches':
       return { shape: LEAF, cost: cost + regexCost(first.len, args[args.length - 1]) };
     case 'split':
@@ -168,7 +177,14 @@ function comprehension(name: string, receiver: ASTNode, variable: string, body: 
   const element = range.shape.fields && !range.shape.item ? Shape.of(range.shape.keyLen) : range.shape.element();
   const inner = new Map([...scope, [variable, element]]);
   const parts = body.map((n) => est(n, inner, root));
-  const cost = range.cost + range.shape.len * (sum(parts) + 2);
+  // Over a literal list of strings (a policy's allow-list of globs), the body is estimated once per
+  // element with the variable standing for that string, and the dearest one counts: "etc/apk/*"
+  // is then known to be a cheap pattern, which the merged shape of the list could not say.
+  const literals = literalStrings(receiver);
+  const perElement = literals
+    ? Math.max(...literals.map((text) => sum(body.map((n) => est(n, new Map([...scope, [variable, new LiteralString(text)]]), root)))))
+    : sum(parts);
+  const cost = range.cost + range.shape.len * (perElement + 2);
   switch (name) {
     case 'map':
       return { shape: Shape.of(range.shape.len, parts[parts.length - 1]?.shape ?? LEAF), cost };
@@ -177,6 +193,34 @@ function comprehension(name: string, receiver: ASTNode, variable: string, body: 
     default:
       return { shape: LEAF, cost };
   }
+}
+
+/**
+ * globMatch (functions.ts) is the two-pointer method: before the pattern's first "*" both
+ * pointers advance together; after it, each retry from the next value position re-reads at most
+ * the rest of the pattern. So a literal pattern costs its prefix plus (value + 1) x (pattern from
+ * the first "*"): linear for the usual "dir/*" and for patterns without "*", (value x pattern)
+ * only for a "*" early in a long pattern. A pattern not known before evaluation gets that worst case.
+ */
+function globCost(valueLen: number, text: string | undefined, patternLen: number): number {
+  if (text === undefined) return valueLen * (patternLen + 1);
+  const star = text.indexOf('*');
+  if (star < 0) return Math.min(valueLen, text.length) + 1;
+  return star + (valueLen + 1) * (text.length - star);
+}
+
+/** The string a node is known to be before evaluation: a literal, or a variable bound to one. */
+function literalText(node: ASTNode | undefined, scope: Scope): string | undefined {
+  if (node?.op === 'value' && typeof node.args === 'string') return node.args;
+  const bound = node?.op === 'id' ? scope.get(node.args) : undefined;
+  return bound instanceof LiteralString ? bound.text : undefined;
+}
+
+/** The strings of a list literal made only of string literals (at most 256: CEL_LIMITS). */
+function literalStrings(node: ASTNode): string[] | undefined {
+  if (node.op !== 'list' || node.args.length === 0) return undefined;
+  const texts = node.args.map((n) => (n.op === 'value' && typeof n.args === 'string' ? n.args : undefined));
+  return texts.every((t): t is string => t !== undefined) ? texts : undefined;
 }
 
 /** Backtracking regex matching is polynomial in the input with one factor per unbounded quantifier. */

@@ -10,12 +10,28 @@ import { estimateCost } from './cost.js';
 import { explainFailure } from './explain.js';
 import { globMatch } from './functions.js';
 import { waiverExpiry } from './waivers.js';
-import { shapeOf } from './shape.js';
+import { shapeOf, sizeOf } from './shape.js';
 import type { Shape } from './shape.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 
 /** Bound on the estimated steps of one whole evaluation (every rule of every policy): under ~1.5 s. */
 export const MAX_TOTAL_COST = 50_000_000;
+
+/**
+ * The bounds grow with the evidence, at these many estimated steps per unit of it (sizeOf: about a
+ * character of its JSON), so that a rule doing bounded work per piece of evidence is admitted on
+ * any image: the default policy's no-unowned-files does about 8 per unit (each unowned file
+ * against 19 globs). A rule that cross-references two long lists is quadratic and still refused
+ * on large evidence, which is what the bound is for; evaluation time stays proportional to the
+ * evidence vouch already built.
+ */
+export const RULE_STEPS_PER_UNIT = 100;
+export const TOTAL_STEPS_PER_UNIT = 250;
+
+/** The per-rule and total bounds for evidence of this size (never below the fixed ones). */
+export function costLimits(evidenceUnits: number): { readonly rule: number; readonly total: number } {
+  return { rule: Math.max(MAX_RULE_COST, RULE_STEPS_PER_UNIT * evidenceUnits), total: Math.max(MAX_TOTAL_COST, TOTAL_STEPS_PER_UNIT * evidenceUnits) };
+}
 
 /**
  * Evaluates every rule of every policy over the evidence at the effective time and returns the
@@ -34,16 +50,17 @@ export function evaluatePolicies(policies: readonly Policy[], given: Evidence, n
   const context: Record<string, unknown> = { now };
   for (const name of POLICY_VARIABLES) context[name] = toCelValue(evidence[name]);
   const shape = shapeOf(context);
+  const limits = costLimits(sizeOf(context));
   const notices: string[] = [];
   const results: RuleResult[] = [];
   let spent = 0;
   for (const policy of policies) {
     for (const rule of policy.rules) {
       const compiled = compileRule(policy, rule);
-      const cost = admitCost(policy, rule, compiled, shape, spent);
+      const cost = admitCost(policy, rule, compiled, shape, spent, limits);
       spent += cost;
       // Explaining a failure re-runs part of the rule: only while the total budget allows it.
-      const explain = spent + cost <= MAX_TOTAL_COST;
+      const explain = spent + cost <= limits.total;
       const result = evaluateRule(policy, rule, compiled, context, evidence, now, notices, explain);
       if (result.status !== 'pass' && explain) spent += cost;
       results.push(result);
@@ -98,22 +115,22 @@ function compileRule(policy: Policy, rule: PolicyRule): CompiledRule {
 }
 
 /** Refuses to run a rule whose estimated cost over this evidence is above the bound. */
-function admitCost(policy: Policy, rule: PolicyRule, compiled: CompiledRule, shape: Shape, spent: number): number {
+function admitCost(policy: Policy, rule: PolicyRule, compiled: CompiledRule, shape: Shape, spent: number, limits: { rule: number; total: number }): number {
   const cost = estimateCost(compiled.expression.ast, shape) + (compiled.match ? estimateCost(compiled.match.ast, shape) : 0);
   const where = `policy ${policy.name} rule ${rule.name}`;
-  if (!(cost <= MAX_RULE_COST)) {
+  if (!(cost <= limits.rule)) {
     throw new VouchError({
       code: 'LIMIT_EXCEEDED',
-      message: `${where} would take about ${formatCost(cost)} evaluation steps over this evidence (limit ${formatCost(MAX_RULE_COST)}); it was not run`,
-      details: { policy: policy.name, rule: rule.name, estimatedSteps: Number.isFinite(cost) ? cost : null, limit: MAX_RULE_COST },
+      message: `${where} would take about ${formatCost(cost)} evaluation steps over this evidence (limit ${formatCost(limits.rule)}); it was not run`,
+      details: { policy: policy.name, rule: rule.name, estimatedSteps: Number.isFinite(cost) ? cost : null, limit: limits.rule },
       hints: ['avoid nesting comprehensions over large lists and repeated concatenation; see docs/policy.md#cost'],
     });
   }
-  if (spent + cost > MAX_TOTAL_COST) {
+  if (spent + cost > limits.total) {
     throw new VouchError({
       code: 'LIMIT_EXCEEDED',
-      message: `the policies would take more than ${formatCost(MAX_TOTAL_COST)} evaluation steps in total over this evidence (at ${where})`,
-      details: { policy: policy.name, rule: rule.name, limit: MAX_TOTAL_COST },
+      message: `the policies would take more than ${formatCost(limits.total)} evaluation steps in total over this evidence (at ${where})`,
+      details: { policy: policy.name, rule: rule.name, limit: limits.total },
     });
   }
   return cost;

@@ -73,6 +73,21 @@ function absorb(acc: Shape, value: unknown, depth: number): void {
 }
 
 /**
+ * How much there is to read in a value: one unit per value plus one per character of its strings
+ * (about its size as JSON). A rule that does a bounded amount of work per piece of evidence costs
+ * a constant times this, which is what the evaluation bounds scale with (evaluate.ts).
+ */
+export function sizeOf(value: unknown, depth = 0): number {
+  if (typeof value === 'string' || value instanceof Uint8Array) return 1 + value.length;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return 1;
+  if (depth > MAX_DEPTH) return blobSize(value);
+  let size = 1;
+  if (Array.isArray(value)) for (const el of value) size += sizeOf(el, depth + 1);
+  else for (const [key, member] of Object.entries(value)) size += key.length + sizeOf(member, depth + 1);
+  return size;
+}
+
+/**
  * A value whose structure is not known (too deep, or produced by a function such as purl()): at
  * every level below it, up to a few levels, anything as large as the whole.
  */
