@@ -20,7 +20,7 @@ export const MAX_TOTAL_COST = 50_000_000;
 /**
  * The bounds grow with the evidence, at these many estimated steps per unit of it (sizeOf: about a
  * character of its JSON), so that a rule doing bounded work per piece of evidence is admitted on
- * any image: the default policy's no-unowned-files does about 8 per unit (each unowned file
+ * any image: the default policy's no-unowned-files does about 6 per unit (each unowned file
  * against 19 globs). A rule that cross-references two long lists is quadratic and still refused
  * on large evidence, which is what the bound is for; evaluation time stays proportional to the
  * evidence vouch already built.
