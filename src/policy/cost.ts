@@ -19,11 +19,15 @@ export interface Estimate {
 
 type Scope = ReadonlyMap<string, Shape>;
 
-/** A comprehension variable that stands for one known string of a literal list (see comprehension). */
-class LiteralString extends Shape {
-  constructor(readonly text: string) {
+/**
+ * A value known before evaluation to be one of these strings: a string literal, or the variable of
+ * a comprehension over a list literal of strings (a policy's allow-list of globs). Its cost is the
+ * dearest of them; the body is still estimated once, whatever the nesting.
+ */
+class LiteralStrings extends Shape {
+  constructor(readonly texts: readonly string[]) {
     super();
-    this.len = text.length;
+    this.len = Math.max(0, ...texts.map((t) => t.length));
   }
 }
 
@@ -147,7 +151,7 @@ function call(name: string, receiver: ASTNode | undefined, args: readonly ASTNod
     case 'lastIndexOf':
       return { shape: LEAF, cost: cost + first.len * ((all[1]?.shape.len ?? 0) + 1) };
     case 'matchesGlob':
-      return { shape: LEAF, cost: cost + globCost(first.len, literalText(args[args.length - 1], scope), all[1]?.shape.len ?? 0) };
+      return { shape: LEAF, cost: cost + globCost(first.len, literalTexts(args[args.length - 1], scope), all[1]?.shape.len ?? 0) };
     case 'matches':
       return { shape: LEAF, cost: cost + regexCost(first.len, args[args.length - 1]) };
     case 'split':
@@ -174,17 +178,13 @@ function call(name: string, receiver: ASTNode | undefined, args: readonly ASTNod
 function comprehension(name: string, receiver: ASTNode, variable: string, body: readonly ASTNode[], scope: Scope, root: Shape): Estimate {
   const range = est(receiver, scope, root);
   // Iterating a list yields its elements, iterating a map its keys.
-  const element = range.shape.fields && !range.shape.item ? Shape.of(range.shape.keyLen) : range.shape.element();
+  // Over a literal list of strings the variable keeps the strings themselves: "etc/apk/*" is then
+  // known to be a cheap pattern, which the merged shape of the list could not say.
+  const literals = literalStrings(receiver);
+  const element = literals ? new LiteralStrings(literals) : range.shape.fields && !range.shape.item ? Shape.of(range.shape.keyLen) : range.shape.element();
   const inner = new Map([...scope, [variable, element]]);
   const parts = body.map((n) => est(n, inner, root));
-  // Over a literal list of strings (a policy's allow-list of globs), the body is estimated once per
-  // element with the variable standing for that string, and the dearest one counts: "etc/apk/*"
-  // is then known to be a cheap pattern, which the merged shape of the list could not say.
-  const literals = literalStrings(receiver);
-  const perElement = literals
-    ? Math.max(...literals.map((text) => sum(body.map((n) => est(n, new Map([...scope, [variable, new LiteralString(text)]]), root)))))
-    : sum(parts);
-  const cost = range.cost + range.shape.len * (perElement + 2);
+  const cost = range.cost + range.shape.len * (sum(parts) + 2);
   switch (name) {
     case 'map':
       return { shape: Shape.of(range.shape.len, parts[parts.length - 1]?.shape ?? LEAF), cost };
@@ -202,18 +202,22 @@ function comprehension(name: string, receiver: ASTNode, variable: string, body: 
  * the first "*"): linear for the usual "dir/*" and for patterns without "*", (value x pattern)
  * only for a "*" early in a long pattern. A pattern not known before evaluation gets that worst case.
  */
-function globCost(valueLen: number, text: string | undefined, patternLen: number): number {
-  if (text === undefined) return valueLen * (patternLen + 1);
-  const star = text.indexOf('*');
-  if (star < 0) return Math.min(valueLen, text.length) + 1;
-  return star + (valueLen + 1) * (text.length - star);
+function globCost(valueLen: number, texts: readonly string[] | undefined, patternLen: number): number {
+  if (texts === undefined) return valueLen * (patternLen + 1);
+  return Math.max(
+    0,
+    ...texts.map((text) => {
+      const star = text.indexOf('*');
+      return star < 0 ? Math.min(valueLen, text.length) + 1 : star + (valueLen + 1) * (text.length - star);
+    }),
+  );
 }
 
-/** The string a node is known to be before evaluation: a literal, or a variable bound to one. */
-function literalText(node: ASTNode | undefined, scope: Scope): string | undefined {
-  if (node?.op === 'value' && typeof node.args === 'string') return node.args;
+/** The strings a node is known to be one of before evaluation (see LiteralStrings). */
+function literalTexts(node: ASTNode | undefined, scope: Scope): readonly string[] | undefined {
+  if (node?.op === 'value' && typeof node.args === 'string') return [node.args];
   const bound = node?.op === 'id' ? scope.get(node.args) : undefined;
-  return bound instanceof LiteralString ? bound.text : undefined;
+  return bound instanceof LiteralStrings ? bound.texts : undefined;
 }
 
 /** The strings of a list literal made only of string literals (at most 256: CEL_LIMITS). */
