@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Evidence } from '../src/evidence/index.js';
-import { clearCompiledExpressions, compileExpression, costLimits, estimateCost, evaluatePolicies, parsePolicy, shapeOf, sizeOf, toCelValue } from '../dist/policy/index.js';
+import { clearCompiledExpressions, compileExpression, costLimits, estimateCost, evaluatePolicies, parsePolicy, measure, toCelValue } from '../dist/policy/index.js';
 import type { Policy } from '../src/policy/index.js';
 import { renderReport } from '../dist/report/index.js';
 import type { ReportFormat } from '../src/report/index.js';
@@ -91,12 +91,13 @@ export async function run(): Promise<void> {
     const context = toCelValue(evidence) as Record<string, unknown>;
     const programs = rules.map((r) => compileExpression(r.expression).program).filter((p) => p !== undefined);
     row(`  of which the cost bound: shape, size + ${programs.length} estimates (${n} pkgs)`, time(() => {
-      const shape = shapeOf(context);
-      costLimits(sizeOf(context));
+      const { shape, units } = measure(context);
+      costLimits(units);
       return programs.map((p) => estimateCost(p.ast, shape));
     }), 'run before any rule');
-    const estimate = Math.max(...programs.map((p) => estimateCost(p.ast, shapeOf(context))));
-    row(`  largest rule estimate (${n} pkgs)`, 0, `${estimate.toExponential(1)} steps (limit ${costLimits(sizeOf(context)).rule.toExponential(1)})`);
+    const { shape, units } = measure(context);
+    const estimate = Math.max(...programs.map((p) => estimateCost(p.ast, shape)));
+    row(`  largest rule estimate (${n} pkgs)`, 0, `${estimate.toExponential(1)} steps (limit ${costLimits(units).rule.toExponential(1)})`);
     if (n === 500) {
       for (const format of ['json', 'text', 'sarif', 'junit', 'markdown'] as ReportFormat[]) {
         row(`render ${format} (${n} pkgs)`, time(() => renderReport(report, format, { color: false })), `${(renderReport(report, format, { color: false }).length / 1024).toFixed(0)} KiB`);

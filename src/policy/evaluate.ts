@@ -10,7 +10,7 @@ import { estimateCost } from './cost.js';
 import { explainFailure } from './explain.js';
 import { globMatch } from './functions.js';
 import { waiverExpiry } from './waivers.js';
-import { shapeOf, sizeOf } from './shape.js';
+import { measure } from './shape.js';
 import type { Shape } from './shape.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 
@@ -18,7 +18,7 @@ import type { Policy, PolicyRule, Waiver } from './types.js';
 export const MAX_TOTAL_COST = 50_000_000;
 
 /**
- * The bounds grow with the evidence, at these many estimated steps per unit of it (sizeOf: about a
+ * The bounds grow with the evidence, at these many estimated steps per unit of it (measure: about a
  * character of its JSON), so that a rule doing bounded work per piece of evidence is admitted on
  * any image: the default policy's no-unowned-files does about 6 per unit (each unowned file
  * against 19 globs). A rule that cross-references two long lists is quadratic and still refused
@@ -49,8 +49,8 @@ export function evaluatePolicies(policies: readonly Policy[], given: Evidence, n
   const evidence = assembleEvidence({ ...parts, toolVersion: tool.version });
   const context: Record<string, unknown> = { now };
   for (const name of POLICY_VARIABLES) context[name] = toCelValue(evidence[name]);
-  const shape = shapeOf(context);
-  const limits = costLimits(sizeOf(context));
+  const { shape, units } = measure(context);
+  const limits = costLimits(units);
   const notices: string[] = [];
   const results: RuleResult[] = [];
   let spent = 0;

@@ -7,7 +7,7 @@ export { checkPolicyText, MAX_ALIAS_COUNT, MAX_POLICY_BYTES, parsePolicy } from 
 export { waiverExpiry } from './waivers.js';
 export type { PolicyCheck, PolicyProblem } from './parse.js';
 export { POLICY_SCHEMA } from './schema.js';
-export { shapeOf, sizeOf } from './shape.js';
+export { measure, shapeOf } from './shape.js';
 export { POLICY_API_VERSION } from './types.js';
 export type { Policy, PolicyRule, Severity, Waiver } from './types.js';
 export { lintPolicyText } from './lint.js';

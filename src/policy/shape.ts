@@ -38,28 +38,40 @@ const MAX_DEPTH = 24;
 
 /** The shape of a JSON-like value (the CEL context). Linear in the size of the value. */
 export function shapeOf(value: unknown): Shape {
-  const acc = new Shape();
-  absorb(acc, value, 0);
-  return acc;
+  return measure(value).shape;
 }
 
-function absorb(acc: Shape, value: unknown, depth: number): void {
+/**
+ * The shape of a value and how much there is to read in it, in one walk. Units: one per value
+ * plus one per character of its strings and keys (about its size as JSON). A rule that does a
+ * bounded amount of work per piece of evidence costs a constant times this, which is what the
+ * evaluation bounds scale with (evaluate.ts).
+ */
+export function measure(value: unknown): { readonly shape: Shape; readonly units: number } {
+  const shape = new Shape();
+  return { shape, units: absorb(shape, value, 0) };
+}
+
+/** Merges `value` into `acc`; returns its size in units (see measure). */
+function absorb(acc: Shape, value: unknown, depth: number): number {
   if (typeof value === 'string' || value instanceof Uint8Array) {
     acc.len = Math.max(acc.len, value.length);
-    return;
+    return 1 + value.length;
   }
-  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return 1;
   if (depth > MAX_DEPTH) {
-    const blob = blobShape(blobSize(value));
+    const size = blobSize(value);
+    const blob = blobShape(size);
     acc.len = Math.max(acc.len, blob.len);
     acc.item = union(acc.item ?? LEAF, blob.item ?? LEAF);
-    return;
+    return size;
   }
+  let units = 1;
   if (Array.isArray(value)) {
     acc.len = Math.max(acc.len, value.length);
     acc.item ??= new Shape();
-    for (const el of value) absorb(acc.item, el, depth + 1);
-    return;
+    for (const el of value) units += absorb(acc.item, el, depth + 1);
+    return units;
   }
   const entries = Object.entries(value);
   acc.len = Math.max(acc.len, entries.length);
@@ -68,23 +80,9 @@ function absorb(acc: Shape, value: unknown, depth: number): void {
     acc.keyLen = Math.max(acc.keyLen, key.length);
     let f = acc.fields.get(key);
     if (!f) acc.fields.set(key, (f = new Shape()));
-    absorb(f, member, depth + 1);
+    units += key.length + absorb(f, member, depth + 1);
   }
-}
-
-/**
- * How much there is to read in a value: one unit per value plus one per character of its strings
- * (about its size as JSON). A rule that does a bounded amount of work per piece of evidence costs
- * a constant times this, which is what the evaluation bounds scale with (evaluate.ts).
- */
-export function sizeOf(value: unknown, depth = 0): number {
-  if (typeof value === 'string' || value instanceof Uint8Array) return 1 + value.length;
-  if (value === null || typeof value !== 'object' || value instanceof Date) return 1;
-  if (depth > MAX_DEPTH) return blobSize(value);
-  let size = 1;
-  if (Array.isArray(value)) for (const el of value) size += sizeOf(el, depth + 1);
-  else for (const [key, member] of Object.entries(value)) size += key.length + sizeOf(member, depth + 1);
-  return size;
+  return units;
 }
 
 /**
