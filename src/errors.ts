@@ -71,3 +71,14 @@ export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * Starts work whose failure is reported only when its result is asked for, or never: without a
+ * handler attached now, node treats a rejection nobody awaited yet as unhandled and ends the
+ * process. Awaiting the returned promise still throws the error. For reads started early so that
+ * they overlap, whose errors must still come in the order the checks need them.
+ */
+export function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

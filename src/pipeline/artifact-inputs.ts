@@ -7,6 +7,7 @@
  * read that fails is only an error when its result is asked for (a trusted root is never read
  * into a verdict when the bundle itself is not readable, for example).
  */
+import { settledLater } from '../errors.js';
 import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { loadTrustMaterial } from '../trust/sigstore/index.js';
 import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
@@ -16,8 +17,8 @@ import type { ArtifactOptions } from './options.js';
 
 export interface ArtifactInputs {
   readonly subject: Promise<ArtifactSubject>;
-  /** The --bundle file's bytes (size-capped), when one was given. */
-  readonly bundle?: Promise<Buffer>;
+  /** The --bundle file and its bytes (size-capped), when one was given. */
+  readonly bundle?: { readonly path: string; readonly bytes: Promise<Buffer> };
   /** Trust material, loaded once for the bundle and every attestation. */
   readonly trust: () => Promise<SigstoreTrust>;
 }
@@ -29,16 +30,7 @@ export function startArtifactInputs(options: ArtifactOptions, signal?: AbortSign
   let trust = options.bundle !== undefined || options.attestations.length > 0 ? settledLater(load()) : undefined;
   return {
     subject: settledLater(resolveArtifactSubject(options.target, options.limits.maxDecompressedBytes, signal)),
-    ...(options.bundle !== undefined && { bundle: settledLater(readBoundedFile(options.bundle, options.limits.maxDocumentBytes, '--bundle')) }),
+    ...(options.bundle !== undefined && { bundle: { path: options.bundle, bytes: settledLater(readBoundedFile(options.bundle, options.limits.maxDocumentBytes, '--bundle')) } }),
     trust: () => (trust ??= load()),
   };
-}
-
-/**
- * A promise whose rejection may be looked at later, or never: without a handler attached now,
- * node treats a rejection nobody awaited yet as unhandled and ends the process.
- */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }

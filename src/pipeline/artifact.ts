@@ -23,8 +23,8 @@ export async function collectArtifactEvidence(options: ArtifactOptions, ctx: Run
   const warnings: string[] = [];
   const { sigstore } = options;
   const expectations: Record<string, string | readonly string[] | boolean> = {};
-  if (options.bundle !== undefined && inputs.bundle !== undefined) {
-    const collected = await collectBundleEvidence(options, { path: options.bundle, bytes: inputs.bundle, trust: inputs.trust }, subject, ctx);
+  if (inputs.bundle) {
+    const collected = await collectBundleEvidence(options, { ...inputs.bundle, trust: inputs.trust }, subject, ctx);
     checks.push(...collected.checks);
     signatures.push(...collected.signatures);
     warnings.push(...collected.warnings);

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import type { TrustMaterial } from '@sigstore/verify';
-import { fail, messageOf } from '../../errors.js';
+import { fail, messageOf, settledLater } from '../../errors.js';
 import { readBoundedFile } from './read-bounded.js';
 import { validateTrustedRootJSON } from './trusted-root-validate.js';
 
@@ -48,10 +48,9 @@ export interface SigstoreTrust {
 /** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
 export async function loadTrustMaterial(options: TrustOptions): Promise<SigstoreTrust> {
   // Both files are read at once; the root's error, if any, is still the one reported first.
-  const pem = options.key === undefined ? undefined : readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key');
-  pem?.catch(() => undefined);
+  const keyFile = options.key === undefined ? undefined : { name: options.key, bytes: settledLater(readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key')) };
   const rootJSON = options.trustedRoot === undefined ? await embeddedPublicGoodRoot() : await readJSONFile(options.trustedRoot, '--trusted-root');
-  const key = options.key === undefined || pem === undefined ? undefined : { name: options.key, pem: (await pem).toString('utf8') };
+  const key = keyFile && { name: keyFile.name, pem: (await keyFile.bytes).toString('utf8') };
   return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
 }
 
