@@ -25,8 +25,8 @@ export const MAX_TOTAL_COST = 50_000_000;
  * on large evidence, which is what the bound is for; evaluation time stays proportional to the
  * evidence vouch already built.
  */
-export const RULE_STEPS_PER_UNIT = 100;
-export const TOTAL_STEPS_PER_UNIT = 250;
+const RULE_STEPS_PER_UNIT = 100;
+const TOTAL_STEPS_PER_UNIT = 250;
 
 /** The per-rule and total bounds for evidence of this size (never below the fixed ones). */
 export function costLimits(evidenceUnits: number): { readonly rule: number; readonly total: number } {
