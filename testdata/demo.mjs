@@ -43,6 +43,7 @@ const steps = [
 const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
 const started = Date.now();
 const problems = [];
+console.log(`vouch demo on Node ${process.version}`);
 for (const [i, step] of steps.entries()) {
   console.log(bold(`\n=== ${i + 1}/${steps.length} ${step.title}`));
   console.log(`$ vouch ${step.args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);

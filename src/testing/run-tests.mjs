@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every src/**/*.test.ts file with node's test runner through tsx. Node 20 does not expand
-// globs in --test arguments, so the file list is built here. Extra arguments are substrings that
+// Runs every src/**/*.test.ts file with node's test runner through tsx. The file list is built here
+// (the same set on every Node in the supported range). Extra arguments are substrings that
 // select test files (`node src/testing/run-tests.mjs apk policy`).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

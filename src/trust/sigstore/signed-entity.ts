@@ -72,6 +72,9 @@ function prehashedContent(signature: Buffer, digest: Buffer): SignatureContent {
     signature,
     compareSignature: (other: Buffer) => sigstoreCrypto.bufferEqual(other, signature),
     compareDigest: (other: Buffer) => sigstoreCrypto.bufferEqual(other, digest),
+    // A message signature signs the artifact itself, so the signed digest is the artifact's digest
+    // (what a hashedrekord entry, v0.0.1 or v0.0.2, records).
+    compareSignedDigest: (other: Buffer) => sigstoreCrypto.bufferEqual(other, digest),
     verifySignature: (key: KeyObject) => verifyPrehashed(key, 'sha256', digest, signature) === 'valid',
   };
 }
