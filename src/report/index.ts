@@ -1,5 +1,6 @@
 export { renderReport, verdictLine } from './render.js';
 export type { RenderOptions } from './render.js';
+export { renderHtml } from './html.js';
 export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';
 export { renderSarif, SARIF_SCHEMA_URI } from './sarif.js';

@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.js';
 import { stableStringify } from '../evidence/index.js';
+import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
@@ -26,6 +27,8 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
       return renderJunit(report);
     case 'markdown':
       return renderMarkdown(report);
+    case 'html':
+      return renderHtml(report);
     default:
       return assertNever(format, 'report format');
   }
