@@ -1,9 +1,7 @@
 import { arch as hostArch } from 'node:os';
 import { VouchError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../pipeline/options.js';
-import { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/read-index.js';
-import type { ApkIndexCaps } from '../sources/apk/read-index.js';
-import type { ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
+import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
+import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
