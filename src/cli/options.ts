@@ -1,7 +1,7 @@
 import { arch as hostArch } from 'node:os';
 import { VouchError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../pipeline/options.js';
-import type { ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
+import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
+import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
@@ -34,7 +34,20 @@ export function toApkOptions(target: string, flags: FlagBag): ApkOptions {
     repository: str(flags, 'repository'),
     arch: str(flags, 'arch') ?? apkArch(),
     limits: toLimits(flags),
+    indexCaps: toApkIndexCaps(flags),
   });
+}
+
+/** The caps of an apk repository index, from the --max-index-* flags of `vouch apk`. */
+export function toApkIndexCaps(flags: FlagBag): ApkIndexCaps {
+  const size = str(flags, 'max-index-size');
+  const decompressed = str(flags, 'max-index-decompressed-size');
+  const lines = str(flags, 'max-index-lines');
+  return {
+    maxIndexBytes: size === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexBytes : parseSize(size, '--max-index-size'),
+    maxIndexDecompressedBytes: decompressed === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexDecompressedBytes : parseSize(decompressed, '--max-index-decompressed-size'),
+    maxIndexLines: lines === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexLines : positiveInteger(lines, '--max-index-lines'),
+  };
 }
 
 export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {

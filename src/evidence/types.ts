@@ -14,7 +14,8 @@
 
 export const EVIDENCE_SCHEMA_VERSION = 'vouch.dev/evidence/v1';
 
-export type SubjectKind = 'image' | 'apk' | 'artifact';
+/** apk-index: an apk repository index verified on its own (never a package). */
+export type SubjectKind = 'image' | 'apk' | 'apk-index' | 'artifact';
 
 export interface Subject {
   readonly kind: SubjectKind;

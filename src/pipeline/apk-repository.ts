@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { RunContext } from '../context.js';
-import { fail } from '../errors.js';
+import { fail, isVouchError } from '../errors.js';
 import type { Check, SignatureEvidence } from '../evidence/index.js';
 import { openSource, repositoryPath } from '../sources/apk/fetch.js';
+import type { OpenedSource } from '../sources/apk/fetch.js';
+import { indexCandidates } from '../sources/apk/index-location.js';
+import type { IndexCandidate, IndexLayout } from '../sources/apk/index-location.js';
 import type { ApkIndexRecord } from '../sources/apk/index-parser.js';
 import type { ApkContents } from '../sources/apk/read-apk.js';
-import { readApkIndex } from '../sources/apk/read-index.js';
 import { compareApkVersions } from '../sources/apk/version.js';
-import { verifyApkSignatures } from '../trust/apk/index.js';
 import type { ApkKeyring } from '../trust/apk/index.js';
-import { signatureEvidence } from './apk-signature.js';
+import { readVerifiedIndex } from './apk-index.js';
+import type { VerifiedIndex } from './apk-index.js';
 import type { ApkOptions } from './options.js';
 
 export interface RepositoryPull {
   readonly indexLocation: string;
+  readonly layout: IndexLayout;
   readonly packageLocation: string;
   readonly record: ApkIndexRecord;
+  readonly index: VerifiedIndex;
   readonly checks: Check[];
   readonly signatures: SignatureEvidence[];
 }
@@ -36,32 +40,44 @@ export function parsePackageSpec(spec: string): { name: string; version?: string
 }
 
 /**
- * Fetches `<repository>/<arch>/APKINDEX.tar.gz`, verifies its signature with the keyring, and
- * picks the package (the pinned version, else the newest). The index signature is a check like
- * any other: an unverified index still names a package, but the verdict cannot pass.
+ * Opens the repository's index: `<repository>/<arch>/APKINDEX.tar.gz`, else (a flat repository)
+ * `<repository>/APKINDEX.tar.gz`, or the index file the repository names. Only NOT_FOUND moves
+ * on to the next place; any other failure is reported as it is.
+ */
+async function openIndex(repository: string, arch: string, ctx: RunContext): Promise<{ candidate: IndexCandidate; opened: OpenedSource }> {
+  const candidates = indexCandidates(repository, arch);
+  for (const candidate of candidates) {
+    ctx.log.debug(`reading ${candidate.index}`);
+    try {
+      return { candidate, opened: await openSource(candidate.index, ctx.signal) };
+    } catch (err) {
+      if (!isVouchError(err) || err.code !== 'NOT_FOUND') throw err;
+    }
+  }
+  return fail('NOT_FOUND', `no APKINDEX.tar.gz in ${repository}: looked for ${candidates.map((c) => c.index).join(' and ')}`, {
+    hints: [`check the repository and --arch (${arch}); a flat repository has APKINDEX.tar.gz at its root`],
+  });
+}
+
+/** apk installs a package of the machine's arch or noarch; a record without A: makes no claim. */
+const archFits = (record: ApkIndexRecord, arch: string): boolean => record.arch === undefined || record.arch === arch || record.arch === 'noarch';
+
+/**
+ * Finds and verifies the repository index (its signature is a check like any other: an
+ * unverified index still names a package, but the verdict cannot pass) and picks the package:
+ * the pinned version, else the newest, among the records for this arch.
  */
 export async function resolveFromRepository(options: ApkOptions, repository: string, keyring: ApkKeyring, ctx: RunContext): Promise<RepositoryPull> {
   const wanted = parsePackageSpec(options.target);
-  const indexLocation = repositoryPath(repository, options.arch, 'APKINDEX.tar.gz');
-  ctx.log.debug(`reading ${indexLocation}`);
-  const opened = await openSource(indexLocation, ctx.signal);
-  const index = await readApkIndex(opened.stream, (r) => r.name === wanted.name, options.limits);
-  const signed = (algorithm: 'sha1' | 'sha256' | 'sha512'): Buffer => index.signedDigests[algorithm];
-  const outcome = index.embeddedSignature
-    ? ({ status: 'malformed', reason: 'the signature is inside the signed gzip stream instead of a member of its own' } as const)
-    : verifyApkSignatures(index.signatures, signed, keyring);
-  const { check, signatures } = signatureEvidence(
-    { checkId: 'apk.index.signature', prefix: 'APK_INDEX', what: `index ${opened.location}`, source: opened.location, attachedTo: `sha256:${index.sha256}` },
-    index.signatures,
-    outcome,
-    keyring,
-  );
-  const candidates = index.matches.filter((r) => wanted.version === undefined || r.version === wanted.version);
+  const { candidate, opened } = await openIndex(repository, options.arch, ctx);
+  const index = await readVerifiedIndex(opened, (r) => r.name === wanted.name, options, keyring);
+  const listed = index.contents.matches;
+  const candidates = listed.filter((r) => archFits(r, options.arch) && (wanted.version === undefined || r.version === wanted.version));
   const record = [...candidates].sort((a, b) => compareApkVersions(b.version, a.version))[0];
   if (record === undefined) {
-    const known = index.matches.map((r) => r.version).sort(compareApkVersions);
-    fail('NOT_FOUND', `${wanted.name}${wanted.version ? `=${wanted.version}` : ''} is not in ${opened.location} (${index.packageCount} packages)`, {
-      details: { index: opened.location, versions: known },
+    const known = listed.map((r) => (r.arch !== undefined && !archFits(r, options.arch) ? `${r.version} (${r.arch})` : r.version)).sort();
+    fail('NOT_FOUND', `${wanted.name}${wanted.version ? `=${wanted.version}` : ''} for ${options.arch} is not in ${opened.location} (${index.contents.packageCount} packages)`, {
+      details: { index: opened.location, layout: candidate.layout, versions: known, indexChecks: index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
       hints: known.length > 0 ? [`versions listed: ${known.join(', ')}`] : [`check the name and --arch (${options.arch})`],
     });
   }
@@ -70,11 +86,35 @@ export async function resolveFromRepository(options: ApkOptions, repository: str
   }
   return {
     indexLocation: opened.location,
-    packageLocation: repositoryPath(repository, options.arch, `${record.name}-${record.version}.apk`),
+    layout: candidate.layout,
+    packageLocation: repositoryPath(candidate.base, `${record.name}-${record.version}.apk`),
     record,
-    checks: [{ ...check, details: { ...check.details, packages: index.packageCount } }],
-    signatures,
+    index,
+    checks: index.checks.map((c) => ({ ...c, details: { ...c.details, layout: candidate.layout } })),
+    signatures: [...index.signatures],
   };
+}
+
+/**
+ * The index lists the package but the repository does not hold its file (an index-only mirror,
+ * a half-synced folder). The index was verified, the package was not: that is "could not
+ * check" (exit 3), never a verdict, so no policy can take the verified index for the package.
+ */
+export function packageAbsent(pull: RepositoryPull, cause: unknown): never {
+  const file = `${pull.record.name}-${pull.record.version}.apk`;
+  const sig = pull.index.checks.find((c) => c.id === 'apk.index.signature');
+  return fail(
+    'NOT_FOUND',
+    `${file} is listed by the index but absent (${pull.packageLocation}). Verified: the index ${pull.indexLocation} (${sig?.code ?? 'signature not checked'}, ${pull.index.contents.packageCount} packages). Not verified: the package`,
+    {
+      cause,
+      details: {
+        verified: { kind: 'apk-index', location: pull.indexLocation, digest: `sha256:${pull.index.contents.sha256}`, checks: pull.index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
+        notVerified: { kind: 'apk', package: file, location: pull.packageLocation },
+      },
+      hints: [`to verify the index on its own, run vouch apk ${pull.indexLocation} with the same keys`],
+    },
+  );
 }
 
 /** `C:Q1<base64 sha1 of the control member>` and `S:<file size>` must describe the downloaded file. */

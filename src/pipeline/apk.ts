@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { RunContext } from '../context.js';
-import { fail } from '../errors.js';
+import { fail, isVouchError } from '../errors.js';
 import { assembleEvidence } from '../evidence/index.js';
 import type { Check, Evidence, Finding, InventoryEvidence, SignatureEvidence } from '../evidence/index.js';
 import type { PackageRecord } from '../reconcile/package-sbom.js';
+import { assertApkArch } from '../sources/apk/arch.js';
 import { isHttpUrl, openSource } from '../sources/apk/fetch.js';
+import { isApkIndexName } from '../sources/apk/index-location.js';
 import type { OpenedSource } from '../sources/apk/fetch.js';
 import { readApk } from '../sources/apk/read-apk.js';
 import type { ApkContents } from '../sources/apk/read-apk.js';
 import { loadApkKeyring, verifyApkSignatures } from '../trust/apk/index.js';
 import type { ApkKeyring } from '../trust/apk/index.js';
 import { fileFindings, integrityChecks } from './apk-checks.js';
-import { indexChecksumCheck, resolveFromRepository } from './apk-repository.js';
+import { apkIndexEvidence, readVerifiedIndex } from './apk-index.js';
+import { indexChecksumCheck, packageAbsent, resolveFromRepository } from './apk-repository.js';
 import type { RepositoryPull } from './apk-repository.js';
 import { apkSbomEvidence } from './apk-sbom.js';
 import { signatureEvidence } from './apk-signature.js';
@@ -21,10 +24,13 @@ import type { ApkOptions } from './options.js';
 
 /**
  * Collects the Evidence for an apk package: a local file, an http(s) URL, or a name looked up in
- * a signed repository index. One streaming pass reads the package; every check that ran is in
- * the Evidence, passed or failed; only "could not check" throws.
+ * a signed repository index; or for a repository index on its own (a target named
+ * APKINDEX.tar.gz). One streaming pass reads the subject; every check that ran is in the
+ * Evidence, passed or failed; only "could not check" throws.
  */
 export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): Promise<Evidence> {
+  // The arch becomes a path segment of the repository: refuse anything but a plain name first.
+  assertApkArch(options.arch);
   const keyring = await loadApkKeyring({ keys: options.keys, keyrings: options.keyrings });
   const warnings: string[] = [];
   if (keyring.keys.length === 0) warnings.push('no trusted apk keys: give --apk-key or --keyring (no /etc/apk/keys on this machine)');
@@ -35,7 +41,16 @@ export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): 
   if (options.repository !== undefined) {
     pull = await resolveFromRepository(options, options.repository, keyring, ctx);
     ctx.log.debug(`fetching ${pull.packageLocation}`);
-    opened = await openSource(pull.packageLocation, ctx.signal);
+    try {
+      opened = await openSource(pull.packageLocation, ctx.signal);
+    } catch (err) {
+      if (isVouchError(err) && err.code === 'NOT_FOUND') packageAbsent(pull, err);
+      throw err;
+    }
+  } else if (isApkIndexName(options.target)) {
+    // The user named an index: the subject is the index itself, never a package.
+    const index = await readVerifiedIndex(await openSource(options.target, ctx.signal), () => false, options, keyring);
+    return apkIndexEvidence(options, index, keyring, warnings, ctx);
   } else {
     opened = await openTarget(options.target, ctx);
   }
@@ -137,7 +152,7 @@ function apkEvidence(
     expectations: {
       signature: true,
       keys: keyring.keys.map((k) => k.name).sort(),
-      ...(options.repository !== undefined ? { repository: options.repository, arch: options.arch } : {}),
+      ...(options.repository !== undefined ? { repository: options.repository, arch: options.arch, package: options.target } : {}),
     },
     warnings,
   });

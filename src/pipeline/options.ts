@@ -1,3 +1,8 @@
+import type { ApkIndexCaps } from '../sources/apk/read-index.js';
+
+export { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/read-index.js';
+export type { ApkIndexCaps } from '../sources/apk/read-index.js';
+
 /**
  * What the verify pipelines take, split the way sigstore-js splits it: trust material (keys,
  * trusted root), verifier switches, and expectations about who signed and how it was built.
@@ -61,6 +66,8 @@ export interface ApkOptions {
   readonly repository?: string;
   readonly arch: string;
   readonly limits: Limits;
+  /** Caps of a repository index (compressed, decompressed, lines); default DEFAULT_APK_INDEX_CAPS. */
+  readonly indexCaps?: ApkIndexCaps;
 }
 
 export interface ArtifactOptions {

@@ -1,6 +1,6 @@
-import { createHash, sign } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { APK_CHECKSUM_PAX } from './data-segment.js';
 
@@ -114,4 +114,40 @@ export async function buildApkIndex(text: string, signer?: SyntheticSigner): Pro
 /** The `C:` value an index gives for a package: "Q1" + base64 SHA-1 of its control member. */
 export function indexChecksumOf(control: Buffer): string {
   return `Q1${createHash('sha1').update(control).digest('base64')}`;
+}
+
+/**
+ * An endless, valid gzip stream: a tar header declaring an 8 GiB APKINDEX entry, then `next()`
+ * forever, compressed as one gzip member that never ends. Only a cap can stop reading it.
+ */
+export async function* endlessApkIndex(next: () => Buffer): AsyncGenerator<Buffer> {
+  const header = (await tarOf([{ name: 'APKINDEX', content: Buffer.alloc(0), pax: null }], true)).subarray(0, 512);
+  header.write('77777777777\0', 124, 'latin1'); // size field: 8 GiB - 1, octal
+  header.fill(' ', 148, 156); // checksum field counts as spaces while summing
+  let sum = 0;
+  for (const b of header) sum += b;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const gz = createGzip({ level: 1 });
+  const out: Buffer[] = [];
+  gz.on('data', (c: Buffer) => out.push(c));
+  try {
+    gz.write(header);
+    for (;;) {
+      gz.write(next());
+      await new Promise<void>((resolve) => gz.flush(() => resolve()));
+      yield* out.splice(0);
+    }
+  } finally {
+    gz.destroy();
+  }
+}
+
+/** Text that compresses about 4:1, in lines of `width` characters. */
+export function randomIndexLines(width: number, bytes = 65536): () => Buffer {
+  return () => {
+    const hex = randomBytes(bytes / 8).toString('hex').repeat(4).slice(0, bytes);
+    const lines: string[] = [];
+    for (let off = 0; off < hex.length; off += width) lines.push(`X:${hex.slice(off, off + width - 3)}`);
+    return Buffer.from(`${lines.join('\n')}\n`);
+  };
 }

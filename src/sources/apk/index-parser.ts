@@ -25,8 +25,8 @@ const MAX_LINE = 1024 * 1024;
 
 /**
  * A push parser for APKINDEX text that keeps only the records `select` accepts: an index of
- * any length is parsed in flat memory. Throws LIMIT_EXCEEDED past `maxRecords` records or on
- * an absurdly long line, INPUT_MALFORMED on a line that is not `X:value`.
+ * any length is parsed in flat memory. Throws LIMIT_EXCEEDED past `maxRecords` records or
+ * `maxLines` lines or on an absurdly long line, INPUT_MALFORMED on a line that is not `X:value`.
  */
 export class ApkIndexParser {
   count = 0;
@@ -39,7 +39,14 @@ export class ApkIndexParser {
   constructor(
     private readonly select: (record: ApkIndexRecord) => boolean,
     private readonly maxRecords: number,
+    /** Cap on lines (an endless index of tiny lines costs time per line, not memory). */
+    private readonly maxLines: number = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Lines read so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
 
   push(chunk: Buffer): void {
     const text = this.partial + this.decoder.write(chunk);
@@ -58,6 +65,9 @@ export class ApkIndexParser {
 
   private line(raw: string): void {
     this.lineNo += 1;
+    if (this.lineNo > this.maxLines) {
+      fail('LIMIT_EXCEEDED', `APKINDEX has more than ${this.maxLines} lines (raise with --max-index-lines; real indexes have a few million at most)`);
+    }
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === '') {
       this.flush();

@@ -166,6 +166,13 @@ function controlOf(compressed: Buffer, entries: readonly SmallTarEntry[], maxPkg
   const stray = names.find((n) => !n.startsWith('.') || n.startsWith('./') || n.includes('/'));
   if (stray !== undefined) {
     if (isSignatureEntryName(stray)) fail('INPUT_MALFORMED', 'apk signature is not in a gzip member of its own');
+    if (stray === 'APKINDEX' || stray === 'DESCRIPTION') {
+      // Which kind of subject a file is comes from its name (the user's intent), never from its
+      // content: an index served under a package's name must not verify as anything.
+      fail('INPUT_MALFORMED', `not an apk package: this is a repository index (it holds ${stray})`, {
+        hints: ['to verify a repository index on its own, give it under its name APKINDEX.tar.gz (or APKINDEX.<hash>.tar.gz)'],
+      });
+    }
     fail('INPUT_MALFORMED', `apk control segment holds ${JSON.stringify(stray)}, which is not a control file`);
   }
   if (names.some(isSignatureEntryName)) fail('INPUT_MALFORMED', 'apk signature is not in a gzip member of its own');

@@ -6,8 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { isVouchError } from '../../errors.js';
 import { DEFAULT_LIMITS } from '../../pipeline/options.js';
 import { needsRealdata, realdata } from '../../testing/realdata.js';
-import { buildApkIndex, tarOf } from './build-apk.js';
-import { readApkIndex } from './read-index.js';
+import { buildApkIndex, endlessApkIndex, randomIndexLines, tarOf } from './build-apk.js';
+import { DEFAULT_APK_INDEX_CAPS, readApkIndex } from './read-index.js';
 import type { ApkIndexContents } from './read-index.js';
 
 async function* chunks(buf: Buffer, size = 4096): AsyncGenerator<Buffer> {
@@ -62,4 +62,38 @@ test('readApkIndex: garbage, truncation, missing APKINDEX and bad lines are INPU
   await assert.rejects(readFor(await buildApkIndex('P:a\nthis is not a field\n'), 'a'), malformed);
   await assert.rejects(readFor(await buildApkIndex('V:1-r0\n'), 'a'), malformed);
   assert.equal((await readFor(good, 'a')).matches.length, 1);
+});
+
+const limitWith = (number: number, flag: string) => (e: unknown): boolean => {
+  assert.ok(isVouchError(e) && e.code === 'LIMIT_EXCEEDED', String(e));
+  assert.ok(e.message.includes(String(number)) && e.message.includes(flag), e.message);
+  return true;
+};
+
+test('readApkIndex: an endless valid gzip stream stops at each index cap, in bounded memory', { timeout: 60_000 }, async () => {
+  const heapBefore = process.memoryUsage().heapUsed;
+  const caps = { maxIndexBytes: 4 * 1024 ** 2, maxIndexDecompressedBytes: 8 * 1024 ** 2, maxIndexLines: 50_000 };
+  const read = (next: () => Buffer, c: Partial<typeof caps>): Promise<unknown> =>
+    readApkIndex(endlessApkIndex(next), () => false, DEFAULT_LIMITS, { ...DEFAULT_APK_INDEX_CAPS, ...c });
+  // Long lines, 4:1: the decompressed cap is reached before the compressed one.
+  await assert.rejects(read(randomIndexLines(1000), { maxIndexDecompressedBytes: caps.maxIndexDecompressedBytes }), limitWith(caps.maxIndexDecompressedBytes, '--max-index-decompressed-size'));
+  // The same stream with a small compressed cap: the file cap, which also ends the download.
+  await assert.rejects(read(randomIndexLines(1000), { maxIndexBytes: 1024 ** 2 }), limitWith(1024 ** 2, '--max-index-size'));
+  // Short lines: the line cap.
+  await assert.rejects(read(randomIndexLines(8), { maxIndexLines: caps.maxIndexLines }), limitWith(caps.maxIndexLines, '--max-index-lines'));
+  // Zeros (a gzip bomb) with the ratio cap lifted: the decompressed cap still holds.
+  await assert.rejects(
+    readApkIndex(endlessApkIndex(() => Buffer.from(`${'X:'.padEnd(4000, '0')}\n`.repeat(64))), () => false, { ...DEFAULT_LIMITS, maxRatio: 1e9 }, { ...DEFAULT_APK_INDEX_CAPS, maxIndexDecompressedBytes: caps.maxIndexDecompressedBytes }),
+    limitWith(caps.maxIndexDecompressedBytes, '--max-index-decompressed-size'),
+  );
+  // And with the default caps a stream of zeros is stopped as a bomb.
+  await assert.rejects(readApkIndex(endlessApkIndex(() => Buffer.alloc(65536)), () => false, DEFAULT_LIMITS), (e: unknown) => isVouchError(e) && e.code === 'LIMIT_EXCEEDED');
+  assert.ok(process.memoryUsage().heapUsed - heapBefore < 256 * 1024 ** 2, 'memory stays bounded');
+});
+
+test('readApkIndex: DESCRIPTION and the line count are reported', async () => {
+  const index = await readFor(await buildApkIndex('P:a\nV:1-r0\n\nP:b\nV:2-r0\n'), 'a');
+  assert.equal(index.description, 'synthetic');
+  assert.equal(index.lineCount, 5);
+  assert.equal(index.packageCount, 2);
 });

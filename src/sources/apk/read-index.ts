@@ -17,6 +17,36 @@ export interface ApkIndexLimits {
   readonly maxDocumentBytes: number;
 }
 
+/**
+ * Caps of the index itself, far below the package caps: real indexes are megabytes (Alpine
+ * main: about 1 MB compressed, 5 MB of text; Wolfi's full history: tens of MB), never
+ * gigabytes, so an endless but valid gzip stream is stopped early instead of at 8 GiB.
+ */
+export interface ApkIndexCaps {
+  /** Bytes of APKINDEX.tar.gz read (compressed): bounds the download as well. */
+  readonly maxIndexBytes: number;
+  /** Bytes the index decompresses to (signature segment, DESCRIPTION and APKINDEX). */
+  readonly maxIndexDecompressedBytes: number;
+  /** Lines of APKINDEX text. */
+  readonly maxIndexLines: number;
+}
+
+export const DEFAULT_APK_INDEX_CAPS: ApkIndexCaps = {
+  maxIndexBytes: 64 * 1024 ** 2,
+  maxIndexDecompressedBytes: 512 * 1024 ** 2,
+  maxIndexLines: 10_000_000,
+};
+
+/** Fails when an index file is (or is declared to be) larger than the cap. */
+export function assertIndexFileSize(size: number, caps: ApkIndexCaps): void {
+  if (size > caps.maxIndexBytes) {
+    fail('LIMIT_EXCEEDED', `APKINDEX.tar.gz is larger than ${caps.maxIndexBytes} bytes (raise with --max-index-size)`);
+  }
+}
+
+/** DESCRIPTION is one line (a release or commit); more than this is kept only in part. */
+const MAX_DESCRIPTION = 1024;
+
 export interface ApkIndexContents {
   readonly sha256: string;
   readonly size: number;
@@ -27,6 +57,10 @@ export interface ApkIndexContents {
   /** Digests of the signed bytes: every compressed byte after the signature member. */
   readonly signedDigests: { readonly sha1: Buffer; readonly sha256: Buffer; readonly sha512: Buffer };
   readonly packageCount: number;
+  /** Lines of APKINDEX text. */
+  readonly lineCount: number;
+  /** The DESCRIPTION entry (`apk index --description`), when there is one; at most 1 KiB kept. */
+  readonly description?: string;
   /** Records whose P: the caller selected, in index order. */
   readonly matches: readonly ApkIndexRecord[];
   readonly hasApkIndex: boolean;
@@ -44,11 +78,14 @@ export async function readApkIndex(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   select: (record: ApkIndexRecord) => boolean,
   limits: ApkIndexLimits,
+  caps: ApkIndexCaps = DEFAULT_APK_INDEX_CAPS,
 ): Promise<ApkIndexContents> {
   const fileHash = createHash('sha256');
   let size = 0;
+  let decompressed = 0;
   const hashes = { sha1: createHash('sha1'), sha256: createHash('sha256'), sha512: createHash('sha512') };
-  const parser = new ApkIndexParser(select, limits.maxEntries);
+  const parser = new ApkIndexParser(select, limits.maxEntries, caps.maxIndexLines);
+  let description: Buffer | undefined;
   let role: 'first' | 'signed' = 'first';
   let head: Buffer[] = [];
   let headCompressed: Buffer[] = [];
@@ -72,6 +109,16 @@ export async function readApkIndex(
         hasApkIndex = true;
         for await (const chunk of entry) parser.push(chunk as Buffer);
         parser.end();
+      } else if (name === 'DESCRIPTION' && (entry.header.type ?? 'file') === 'file') {
+        if (description !== undefined) fail('INPUT_MALFORMED', 'APKINDEX.tar.gz holds more than one DESCRIPTION');
+        const kept: Buffer[] = [];
+        let keptSize = 0;
+        for await (const chunk of entry) {
+          const c = chunk as Buffer;
+          if (keptSize < MAX_DESCRIPTION) kept.push(c.subarray(0, MAX_DESCRIPTION - keptSize));
+          keptSize += c.length;
+        }
+        description = Buffer.concat(kept);
       } else entry.resume();
     }
   })().catch((err: unknown) => {
@@ -94,6 +141,10 @@ export async function readApkIndex(
       else headCompressed.push(chunk);
     },
     async data(chunk) {
+      decompressed += chunk.length;
+      if (decompressed > caps.maxIndexDecompressedBytes) {
+        fail('LIMIT_EXCEEDED', `APKINDEX.tar.gz decompresses to more than ${caps.maxIndexDecompressedBytes} bytes (raise with --max-index-decompressed-size)`);
+      }
       if (role === 'signed' || headDecided) return toTar(chunk);
       head.push(chunk);
       headSize += chunk.length;
@@ -126,8 +177,10 @@ export async function readApkIndex(
     await readGzipMembers(
       (async function* () {
         for await (const chunk of source) {
-          fileHash.update(chunk);
           size += chunk.length;
+          // Leaving the loop closes the source: a download stops at the cap, it is not drained.
+          assertIndexFileSize(size, caps);
+          fileHash.update(chunk);
           yield chunk;
         }
       })(),
@@ -152,6 +205,8 @@ export async function readApkIndex(
     embeddedSignature,
     signedDigests: { sha1: hashes.sha1.digest(), sha256: hashes.sha256.digest(), sha512: hashes.sha512.digest() },
     packageCount: parser.count,
+    lineCount: parser.lines,
+    ...(description !== undefined ? { description: description.toString('utf8').trimEnd() } : {}),
     matches: parser.matches,
     hasApkIndex,
   };

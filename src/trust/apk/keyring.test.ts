@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,4 +53,45 @@ test('loadApkKeyring: unreadable, non-PEM and non-RSA keys are TRUST_MATERIAL_IN
   writeFileSync(ec, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
   await assert.rejects(loadApkKeyring({ keys: [ec], keyrings: [] }), invalid);
   assert.equal((await loadApkKeyring({ keys: [], keyrings: [dir] })).skipped?.length, 2);
+});
+
+test('loadApkKeyring: a private key of any kind is refused, as --apk-key and in a keyring, and never echoed', async () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const pems: Record<string, string> = {
+    pkcs8: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    pkcs1: rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
+    encrypted: rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }) as string,
+    ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string,
+    openssh: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
+    // A public key first does not make a private key after it acceptable.
+    both: `${rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string}${rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string}`,
+  };
+  const refused = (pem: string) => (e: unknown): boolean => {
+    assert.ok(invalid(e), String(e));
+    assert.match((e as Error).message, /holds a private key/);
+    const body = pem.split('\n').find((l) => l.length > 20 && !l.startsWith('-----')) ?? '';
+    assert.ok(!JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details }).includes(body.slice(0, 16)), 'no key material in the error');
+    return true;
+  };
+  for (const [kind, pem] of Object.entries(pems)) {
+    const sub = join(dir, `private-${kind}`);
+    mkdirSync(sub);
+    // Named like a public key, as a misplaced melange.rsa would be after a careless rename.
+    const file = join(sub, `${kind}.rsa.pub`);
+    writeFileSync(file, pem);
+    await assert.rejects(loadApkKeyring({ keys: [file], keyrings: [] }), refused(pem), kind);
+    await assert.rejects(loadApkKeyring({ keys: [], keyrings: [sub] }), refused(pem), `${kind} in a keyring`);
+  }
+});
+
+test('loadApkKeyring: a key path that is not a regular file, or is huge, is refused without reading it', { timeout: 60_000 }, async () => {
+  const fifo = join(dir, 'fifo.rsa.pub');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(loadApkKeyring({ keys: [fifo], keyrings: [] }), (e: unknown) => invalid(e) && /not a regular file/.test((e as Error).message));
+  await assert.rejects(loadApkKeyring({ keys: [dir], keyrings: [] }), invalid);
+  const huge = join(dir, 'huge.rsa.pub');
+  writeFileSync(huge, Buffer.alloc(1024 * 1024, 0x41));
+  await assert.rejects(loadApkKeyring({ keys: [huge], keyrings: [] }), (e: unknown) => invalid(e) && /more than/.test((e as Error).message));
+  rmSync(fifo);
+  rmSync(huge);
 });

@@ -1,9 +1,9 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fail, messageOf } from '../../errors.js';
+import { fail, isVouchError, messageOf } from '../../errors.js';
 
 /** A trusted apk signing key: an RSA public key and the file name apk-tools knows it by. */
 export interface ApkTrustedKey {
@@ -54,6 +54,9 @@ export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyrin
       try {
         keys.push(await loadApkKey(path));
       } catch (err) {
+        // Another file in a keyring directory is skipped, but a private key is refused outright:
+        // a trust store holding secrets is misconfigured, and the run must not look normal.
+        if (isPrivateKeyRefusal(err)) throw err;
         skipped.push({ path, reason: messageOf(err) });
       }
     }
@@ -73,12 +76,8 @@ async function keyFilesIn(dir: string): Promise<string[]> {
 
 /** Reads one PEM RSA public key file. */
 export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
-  let pem: Buffer;
-  try {
-    pem = await readFile(path);
-  } catch (err) {
-    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
-  }
+  const pem = await readKeyFile(path);
+  refusePrivateKey(path, pem);
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
@@ -94,4 +93,62 @@ export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
   }
   const der = key.export({ type: 'spki', format: 'der' });
   return { name: basename(path), path, key, modulusBytes: Math.ceil(bits / 8), fingerprint: createHash('sha256').update(der).digest('hex') };
+}
+
+/** Any PEM private key block: PRIVATE KEY, RSA/EC/ENCRYPTED/OPENSSH PRIVATE KEY, ... (bounded, linear). */
+const PRIVATE_PEM = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/;
+
+/**
+ * createPublicKey accepts a private key and silently derives its public half, so a private key
+ * given as trust material would "work". It never is trust material: refuse it, by its PEM label
+ * and by parsing, and never repeat any of its bytes (only the path is named).
+ */
+function refusePrivateKey(path: string, pem: Buffer): void {
+  let isPrivate = PRIVATE_PEM.test(pem.toString('latin1'));
+  if (!isPrivate) {
+    try {
+      createPrivateKey({ key: pem, format: 'pem' });
+      isPrivate = true;
+    } catch {
+      // not a private key: the public-key parse below decides
+    }
+  }
+  if (!isPrivate) return;
+  fail('TRUST_MATERIAL_INVALID', `${path} holds a private key, which is never a trusted key; give the public key (a PEM "BEGIN PUBLIC KEY" file)`, {
+    details: { path, refused: 'private-key' },
+    hints: ['derive the public key with `openssl rsa -in <private key> -pubout`, and keep the private key out of keyring directories'],
+  });
+}
+
+function isPrivateKeyRefusal(err: unknown): boolean {
+  return isVouchError(err) && err.details?.['refused'] === 'private-key';
+}
+
+/** Real key files are under 1 KiB (a 4096-bit RSA public key PEM is 800 bytes). */
+const MAX_KEY_FILE = 64 * 1024;
+
+/**
+ * Reads a key file: only a regular file (a FIFO or device would hang or never end), opened
+ * without blocking and checked on the open descriptor, and at most MAX_KEY_FILE bytes.
+ */
+async function readKeyFile(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) fail('TRUST_MATERIAL_INVALID', `apk key ${path} is not a regular file`);
+    if (info.size > MAX_KEY_FILE) fail('TRUST_MATERIAL_INVALID', `apk key ${path} is ${info.size} bytes, more than the ${MAX_KEY_FILE} a public key file can be`);
+    const buf = Buffer.alloc(info.size);
+    const { bytesRead } = await handle.read(buf, 0, info.size, 0);
+    return buf.subarray(0, bytesRead);
+  } catch (err) {
+    if (isVouchError(err)) throw err;
+    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
+  } finally {
+    await handle.close();
+  }
 }
