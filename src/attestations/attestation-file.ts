@@ -1,10 +1,13 @@
+import { isGcloudDocument } from './gcb/document.js';
 import { bad, isRecord, ok } from './outcome.js';
 import type { Outcome } from './outcome.js';
 
 /** One signed attestation as it was found in a file. */
 export type AttestationEntry =
   | { readonly kind: 'bundle'; readonly bundle: Record<string, unknown>; readonly index: number }
-  | { readonly kind: 'dsse'; readonly envelope: Record<string, unknown>; readonly index: number };
+  | { readonly kind: 'dsse'; readonly envelope: Record<string, unknown>; readonly index: number }
+  /** `gcloud artifacts docker images describe --show-provenance --format json` (Google Cloud Build). */
+  | { readonly kind: 'gcloud'; readonly document: Record<string, unknown>; readonly index: number };
 
 /** Attestation files are small; a larger one is refused rather than parsed. */
 export const MAX_ATTESTATION_FILE_BYTES = 64 * 1024 * 1024;
@@ -13,7 +16,8 @@ const MAX_ENTRIES = 1000;
 /**
  * Splits an attestation file into its entries. Accepted shapes: a Sigstore bundle (any version),
  * a bare DSSE envelope, JSON lines (or concatenated JSON) of either — `.intoto.jsonl`,
- * `.build.slsa`, `.sigstore` — and npm's attestation document `{"attestations": [{bundle}, ...]}`.
+ * `.build.slsa`, `.sigstore` — npm's attestation document `{"attestations": [{bundle}, ...]}`, and
+ * gcloud's provenance document (`{"provenance_summary": …}`, verified by gcb/).
  * Anything else is refused: an unknown shape is never skipped silently.
  */
 export function readAttestationFile(text: string): Outcome<AttestationEntry[]> {
@@ -22,6 +26,11 @@ export function readAttestationFile(text: string): Outcome<AttestationEntry[]> {
   if (!values.ok) return values;
   const entries: AttestationEntry[] = [];
   for (const value of values.value) {
+    if (isGcloudDocument(value)) {
+      entries.push({ kind: 'gcloud', document: value, index: entries.length });
+      if (entries.length > MAX_ENTRIES) return bad('ATTESTATION_TOO_LARGE', `more than ${MAX_ENTRIES} attestations in one file`);
+      continue;
+    }
     const expanded = isRecord(value) && Array.isArray(value['attestations']) ? value['attestations'] : [value];
     for (const item of expanded) {
       const raw = isRecord(item) && isRecord(item['bundle']) && !('mediaType' in item) ? item['bundle'] : item;

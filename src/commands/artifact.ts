@@ -5,13 +5,14 @@ import { toArtifactOptions } from '../cli/options.js';
 
 export default class Artifact extends VouchCommand {
   static override summary = 'Verify a file (or a digest) against a Sigstore bundle and/or SLSA provenance.';
-  static override description = `Verifies a Sigstore bundle (v0.1-v0.3: message signature or DSSE) over the file, anchored in the trusted root: certificate chain, identity, and transparency-log proof. With --attestation, verifies in-toto SLSA provenance (v0.2, v1) for the file against the expectations given.
+  static override description = `Verifies a Sigstore bundle (v0.1-v0.3: message signature or DSSE) over the file, anchored in the trusted root: certificate chain, identity, and transparency-log proof. With --attestation, verifies in-toto SLSA provenance (v0.2, v1) for the file against the expectations given; for an image digest, also Google Cloud Build provenance as gcloud prints it (--show-provenance --format json), against GCB's embedded keys.
 Keyless verification needs the expected signer: --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], or --builder-id for provenance. Offline by default: the embedded public-good trusted root, no network.`;
 
   static override examples = [
     '<%= config.bin %> artifact ./release.tar.gz --bundle release.tar.gz.sigstore.json --certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0 --certificate-oidc-issuer https://token.actions.githubusercontent.com',
     '<%= config.bin %> artifact sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf --bundle a.txt.sigstore.json --key cosign.pub',
     '<%= config.bin %> artifact ./binary --attestation binary.intoto.jsonl --source-uri github.com/acme/app --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml',
+    '<%= config.bin %> artifact sha256:<image digest> --attestation gcloud.json --source-uri github.com/acme/app --builder-id https://cloudbuild.googleapis.com/GoogleHostedWorker',
   ];
 
   static override args = {
@@ -23,7 +24,7 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
     ...limitFlags,
     bundle: Flags.string({ summary: 'Sigstore bundle (JSON) holding the signature over the artifact.' }),
     attestation: Flags.string({
-      summary: 'Provenance: Sigstore bundle, DSSE envelope, or JSON lines of either (repeatable).',
+      summary: 'Provenance: Sigstore bundle, DSSE envelope, JSON lines of either, or gcloud provenance JSON (repeatable).',
       multiple: true,
     }),
     ...sigstoreFlags,

@@ -119,11 +119,11 @@ export interface AttestationEvidence {
   readonly subjects?: readonly { readonly name?: string; readonly digest: Readonly<Record<string, string>> }[];
 }
 
-/** A version-independent view of one SLSA provenance (v0.2 or v1). Sorted by source. */
+/** A version-independent view of one SLSA provenance (v0.2 or v1; v0.1 from Google Cloud Build). Sorted by source. */
 export interface ProvenanceEvidence {
   /** The envelope verified, the subject matched and the builder identity was proven by the signer. */
   readonly verified: boolean;
-  readonly slsaVersion: '0.2' | '1.0';
+  readonly slsaVersion: '0.1' | '0.2' | '1.0';
   readonly builderId: string;
   readonly buildType: string;
   readonly source: { readonly uri?: string; readonly digest?: Readonly<Record<string, string>>; readonly ref?: string };

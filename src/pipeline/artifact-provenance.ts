@@ -5,7 +5,7 @@
  * the best entry (the first that fully verifies, else the one that got furthest) decide.
  */
 import type { RunContext } from '../context.js';
-import { evaluateProvenance, findSubject, parseStatement, readAttestationFile } from '../attestations/index.js';
+import { evaluateProvenance, findSubject, parseGcloudDocument, parseStatement, readAttestationFile, verifyGcloudDocument } from '../attestations/index.js';
 import type { AttestationEntry } from '../attestations/index.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
 import { TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
@@ -30,7 +30,10 @@ export const NO_PROVENANCE: ProvenanceCollection = { checks: [], attestations: [
 
 interface Candidate {
   readonly checks: Check[];
-  readonly attestation: AttestationEvidence;
+  /** What the signature status is reported against (the entry's source). */
+  readonly source: string;
+  /** One per entry; a gcloud document holds several (one per provenance occurrence). */
+  readonly attestations: readonly AttestationEvidence[];
   readonly provenance?: ProvenanceEvidence;
   /** How far it got: 3 verified, 2 signature and subject held, 1 signature held, 0 nothing; +0.5 for SLSA provenance. */
   readonly rank: number;
@@ -60,6 +63,10 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     }
     for (const entry of entries.value) {
       const source = entries.value.length > 1 ? `${path}#${entry.index}` : path;
+      if (entry.kind === 'gcloud') {
+        candidates.push(judgeGcloud(entry.document, artifact.sha256, options, source));
+        continue;
+      }
       const verification = await verifyAttestationEntry(entry, trust, options, source, { artifactSha256: artifact.sha256, ctx });
       candidates.push(judgeEntry(entry, verification, artifactDigest, options, source));
     }
@@ -68,22 +75,22 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
   const best = [...candidates].sort((a, b) => b.rank - a.rank)[0];
   // Every attestation presented must verify: a bad signature next to a good one (npm's publish
   // attestation beside its provenance, a second envelope in a JSON-lines file) is not ignored.
-  const unsigned = candidates.filter((c) => c.attestation.code !== 'ATTESTATION_VERIFIED' && !c.signatureHeld);
+  const unsigned = candidates.filter((c) => c.attestations.some((a) => a.code !== 'ATTESTATION_VERIFIED') && !c.signatureHeld);
   const allSigned: Check =
     unsigned.length === 0
       ? { id: 'provenance.attestations', status: 'pass', code: 'ATTESTATIONS_SIGNED', message: `all ${candidates.length} attestation(s) carry verified signatures` }
-      : { id: 'provenance.attestations', status: 'fail', code: 'ATTESTATION_SIGNATURE_INVALID', message: `${unsigned.length} attestation(s) do not verify: ${unsigned.map((c) => `${c.attestation.source} (${c.signatureCode})`).join(', ')}` };
+      : { id: 'provenance.attestations', status: 'fail', code: 'ATTESTATION_SIGNATURE_INVALID', message: `${unsigned.length} attestation(s) do not verify: ${unsigned.map((c) => `${c.source} (${c.signatureCode})`).join(', ')}` };
   const warnings = options.sigstore.insecureIgnoreTlog ? [TLOG_IGNORED_WARNING] : [];
   return {
     checks: [...fileChecks, ...(best?.checks ?? []), ...(candidates.length > 0 ? [allSigned] : [])],
-    attestations: candidates.map((c) => c.attestation),
+    attestations: candidates.flatMap((c) => c.attestations),
     provenance: candidates.flatMap((c) => (c.provenance ? [c.provenance] : [])),
     warnings,
     expectations: { provenance: true },
   };
 }
 
-function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDigest: Record<string, string>, options: ArtifactOptions, source: string): Candidate {
+function judgeEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>, v: EntryVerification, artifactDigest: Record<string, string>, options: ArtifactOptions, source: string): Candidate {
   const signatureCheck: Check = v.verified
     ? { id: 'provenance.signature', status: 'pass', code: v.code, message: v.message }
     : { id: 'provenance.signature', status: 'fail', code: v.code, message: v.message, ...(v.expected !== undefined && { expected: v.expected }), ...(v.found !== undefined && { found: v.found }) };
@@ -98,7 +105,8 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
     const failure = statement ?? { code: v.code, message: v.message };
     return {
       checks: [signatureCheck, check],
-      attestation: { ...base, predicateType: 'unknown', verified: false, interpreted: false, code: failure.code, message: failure.message },
+      source,
+      attestations: [{ ...base, predicateType: 'unknown', verified: false, interpreted: false, code: failure.code, message: failure.message }],
       rank: 0,
       signatureHeld: v.verified,
       signatureCode: v.code,
@@ -120,7 +128,8 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
   const firstFailure = checks.find((c) => c.status === 'fail');
   return {
     checks,
-    attestation: {
+    source,
+    attestations: [{
       ...base,
       predicateType: statement.value.predicateType,
       verified: v.verified && subjectHeld,
@@ -128,10 +137,41 @@ function judgeEntry(entry: AttestationEntry, v: EntryVerification, artifactDiges
       code: firstFailure?.code ?? 'ATTESTATION_VERIFIED',
       message: firstFailure?.message ?? `${entry.kind === 'bundle' ? 'bundle' : 'DSSE envelope'} verified and names the artifact`,
       subjects: statement.value.subjects,
-    },
+    }],
     ...(outcome.evidence && { provenance: outcome.evidence }),
     rank: (verified ? 3 : v.verified && subjectHeld ? 2 : v.verified ? 1 : 0) + (outcome.evidence ? 0.5 : 0),
     signatureHeld: v.verified,
     signatureCode: v.code,
+  };
+}
+
+/**
+ * A gcloud provenance document (Google Cloud Build): verified against GCB's embedded keys by
+ * attestations/gcb, never through the Sigstore layer (GCB signs with Cloud KMS keys and logs nothing).
+ */
+function judgeGcloud(document: Record<string, unknown>, sha256: string, options: ArtifactOptions, source: string): Candidate {
+  const doc = parseGcloudDocument(document);
+  if (!doc.ok) {
+    const message = `${source}: ${doc.message}`;
+    return {
+      checks: [{ id: 'provenance.attestation', status: 'fail', code: doc.code, message }],
+      source,
+      attestations: [{ predicateType: 'unknown', verified: false, interpreted: false, code: doc.code, message, source }],
+      rank: 0,
+      signatureHeld: false,
+      signatureCode: doc.code,
+    };
+  }
+  const out = verifyGcloudDocument(doc.value, sha256, toExpectationsInput(options.provenance, options.sigstore.expected), source);
+  const verified = out.provenance?.verified === true;
+  const subjectHeld = out.checks.some((c) => c.id === 'provenance.subject' && c.status === 'pass');
+  return {
+    checks: [...out.checks],
+    source,
+    attestations: out.attestations,
+    ...(out.provenance && { provenance: out.provenance }),
+    rank: (verified ? 3 : out.signatureHeld && subjectHeld ? 2 : out.signatureHeld ? 1 : 0) + (out.provenance ? 0.5 : 0),
+    signatureHeld: out.signatureHeld,
+    signatureCode: out.checks[0]?.code ?? 'GCB_SIGNATURE_INVALID',
   };
 }

@@ -35,7 +35,7 @@ export interface OnlineLookup {
   readonly ctx: RunContext;
 }
 
-export async function verifyAttestationEntry(entry: AttestationEntry, trust: SigstoreTrust, options: ArtifactOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
+export async function verifyAttestationEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>, trust: SigstoreTrust, options: ArtifactOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
   const raw = entry.kind === 'bundle' ? entry.bundle['dsseEnvelope'] : entry.envelope;
   const envelope = parseDsseEnvelope(raw);
   if (!envelope.ok) return { verified: false, code: envelope.code, message: `${source}: ${envelope.message}`, tlog: [], payloadType: '', payload: Buffer.alloc(0), envelopeRead: false };
