@@ -197,12 +197,14 @@ async function rekorV2(req: string, keys: crypto.KeyPairKeyObjectResult, dsseAs:
 
 /**
  * The inclusion proof of a tree holding only `body` (RFC 6962: its leaf hash is the root), with a
- * checkpoint signed by the log key under the log's host name, or under `name` when given.
+ * checkpoint signed by the log key. The note's origin is the log's host name unless given (a
+ * private Rekor v1 writes e.g. "<pod name> - <tree id>"); the signature line names its first word.
  */
-export function sizeOneProof(body: Buffer, keys: crypto.KeyPairKeyObjectResult, name = new URL(MOCK_REKOR).host): { logIndex: string; rootHash: Buffer; treeSize: string; hashes: Buffer[]; checkpoint: { envelope: string } } {
+export function sizeOneProof(body: Buffer, keys: crypto.KeyPairKeyObjectResult, origin = new URL(MOCK_REKOR).host): { logIndex: string; rootHash: Buffer; treeSize: string; hashes: Buffer[]; checkpoint: { envelope: string } } {
   const rootHash = sha256(Buffer.concat([Buffer.from([0]), body]));
   const logID = sha256(spki(keys.publicKey));
-  const note = `${name}\n1\n${rootHash.toString('base64')}\n`;
+  const name = origin.split(' ')[0] ?? origin;
+  const note = `${origin}\n1\n${rootHash.toString('base64')}\n`;
   const sig = Buffer.concat([logID.subarray(0, 4), crypto.sign('sha256', Buffer.from(note), keys.privateKey)]);
   return { logIndex: '0', rootHash, treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${name} ${sig.toString('base64')}\n` } };
 }
