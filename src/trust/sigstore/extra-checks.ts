@@ -42,11 +42,12 @@ export function keepVerifiedTimestamps(input: SignedEntity, trust: TrustMaterial
 
 /**
  * A Rekor v1 entry's integratedTime is signed only by its SET (inclusion promise); the inclusion
- * proof covers the entry body, which does not contain the time. @sigstore/verify 3.1.1 takes the
+ * proof covers the entry body, which does not contain the time. @sigstore/verify 3.1.1 took the
  * integratedTime of an entry with a proof but no SET as a verified signing time, so a bundle could
  * move its signing time into the certificate's validity window by editing one number (found by
  * tampering with real bundles). sigstore-go uses integrated times only with a verified SET; so does
- * vouch. Without another timestamp a certificate-signed bundle then fails the time threshold.
+ * vouch, and so does @sigstore/verify 4 (this filter stays so that the evidence and `signedAt`
+ * never show an unsigned time, whichever library version runs). Without another timestamp a certificate-signed bundle then fails the time threshold.
  */
 function withoutUnsignedIntegratedTimes(entity: SignedEntity): SignedEntity {
   const timestamps = entity.timestamps.filter((t) => t.$case !== 'transparency-log' || t.tlogEntry.inclusionPromise !== undefined);

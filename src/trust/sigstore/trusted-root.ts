@@ -15,6 +15,7 @@ import { toTrustMaterial } from '@sigstore/verify';
 import type { TrustMaterial } from '@sigstore/verify';
 import { fail, messageOf, settledLater } from '../../errors.js';
 import { readBoundedFile } from './read-bounded.js';
+import { trustedRootOf } from './trusted-root-input.js';
 import { validateTrustedRootJSON } from './trusted-root-validate.js';
 
 export const PUBLIC_GOOD_SOURCE = 'embedded public-good trusted root (@sigstore/tuf seeds)';
@@ -22,7 +23,7 @@ const SEEDS_REPO = 'https://tuf-repo-cdn.sigstore.dev';
 const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface TrustOptions {
-  /** trusted_root.json file; default: the embedded public-good root. */
+  /** trusted_root.json (or trust_config.json) file; default: the embedded public-good root. */
   readonly trustedRoot?: string;
   /** PEM public key file for key-signed bundles. */
   readonly key?: string;
@@ -54,9 +55,14 @@ export async function loadTrustMaterial(options: TrustOptions): Promise<Sigstore
   return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
 }
 
-/** Builds trust material from trusted_root.json content (and optionally a PEM key); validates first. */
-export function trustFromJSON(rootJSON: unknown, opts: { source: string; key?: { name: string; pem: string } }): SigstoreTrust {
-  const problems = validateTrustedRootJSON(rootJSON);
+/**
+ * Builds trust material from a trusted_root.json or client trust config document (and optionally
+ * a PEM key); validates first (see trusted-root-input.ts for what the document may hold).
+ */
+export function trustFromJSON(document: unknown, opts: { source: string; key?: { name: string; pem: string } }): SigstoreTrust {
+  const input = trustedRootOf(document);
+  const rootJSON = input.ok ? input.root : undefined;
+  const problems = input.ok ? validateTrustedRootJSON(rootJSON) : [...input.problems];
   if (problems.length > 0) {
     fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is invalid: ${problems.slice(0, 5).join('; ')}`, { details: { problems } });
   }
