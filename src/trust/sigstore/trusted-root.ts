@@ -44,6 +44,8 @@ export interface SigstoreTrust {
   /** The user's --key, when given: it verifies every key-signed bundle whatever its hint. */
   readonly key?: { readonly name: string; readonly publicKey: KeyObject };
   readonly tlogs: readonly TrustedLog[];
+  /** Names of material.timestampAuthorities (URI, else subject), in the same order, for messages. */
+  readonly timestampAuthorityNames?: readonly string[];
 }
 
 /** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
@@ -73,7 +75,8 @@ export function trustFromJSON(document: unknown, opts: { source: string; key?: {
     const finder = key && (() => ({ publicKey: key.publicKey, validFor: () => true }));
     const material = toTrustMaterial(root, finder);
     const tlogs = material.tlogs.map((t) => ({ baseUrl: t.baseURL, logIdHex: t.logID.toString('hex'), publicKey: t.publicKey }));
-    return { material, source: opts.source, tlogs, ...(key && { key }) };
+    const timestampAuthorityNames = root.timestampAuthorities.map((ca, i) => ca.uri || ca.subject?.commonName || ca.subject?.organization || `timestamp authority ${i + 1}`);
+    return { material, source: opts.source, tlogs, timestampAuthorityNames, ...(key && { key }) };
   } catch (err) {
     return fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is unusable: ${messageOf(err)}`, { cause: err });
   }

@@ -19,6 +19,7 @@ import { legacyKey, verifyLegacyEntry } from './legacy-tlog.js';
 import type { LegacyBodyChecks } from './legacy-tlog.js';
 import { buildSignedEntity } from './signed-entity.js';
 import { matchSubject, parseStatement } from './statement.js';
+import { explainTimestampFailure } from './timestamp-reasons.js';
 import { earliestSignedAt, tlogEvidence } from './tlog-evidence.js';
 import type { SigstoreTrust } from './trusted-root.js';
 import type { ArtifactInput, BundleVerification, ExpectedSigner, StageResult, VerifiedSigner, VerifyOptions } from './types.js';
@@ -100,6 +101,9 @@ export function verifyBundle(parsed: ParsedBundle, artifact: ArtifactInput, trus
     // A checkpoint that belongs to no trusted log, or to another one, also fails in
     // @sigstore/verify's log stage, under a vaguer reason: vouch names the real one.
     const failure = failureFromError(err);
+    if (failure.result.code === 'TIMESTAMP_INVALID') {
+      return done(stageFail('signature', 'TIMESTAMP_INVALID', explainTimestampFailure(entity, trust.material, trust.timestampAuthorityNames ?? [], failure.result.message)), signer);
+    }
     return done(bound.failure && failure.stage === 'tlog' ? bound.failure : failure, signer);
   }
   const tlogMismatch = bound.failure ?? checkProofMatchesCheckpoint(entity.tlogEntries);
