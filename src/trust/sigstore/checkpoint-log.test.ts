@@ -112,6 +112,29 @@ describe('checkpoints are bound to their log by key', () => {
   });
 });
 
+test('hostile checkpoints: random edits never pass or throw; more than 8 lines with the log\'s key hint are refused', { timeout: 60_000 }, () => {
+  const text = note(bundle);
+  const own = line(text, 'rekor.mock.test', logId(mock.rekorKeys.publicKey), crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+  const many = withSignatures(bundle, Array.from({ length: 100_000 }, (_, i) => (i % 2 === 0 ? own : `\u2014 x${i} ${crypto.randomBytes(8).toString('base64')}\n`)));
+  assert.equal(outcome(many), 'TLOG_INCLUSION_PROOF_INVALID');
+  // Up to the cap, every line with the log's hint is tried (one valid among invalid ones passes).
+  const valid = line(text, 'rekor.mock.test', logId(mock.rekorKeys.publicKey), mock.rekorKeys.privateKey);
+  assert.equal(outcome(withSignatures(bundle, [...Array.from({ length: 7 }, () => own), valid])), 'pass');
+  assert.equal(outcome(withSignatures(bundle, [...Array.from({ length: 8 }, () => own), valid])), 'TLOG_INCLUSION_PROOF_INVALID');
+  const envelope = (entry(bundle)['inclusionProof'] as { checkpoint: { envelope: string } }).checkpoint.envelope;
+  const alphabet = ['\n', ' ', '\u2014', 'A', '=', '\n\n', ''];
+  for (let i = 0; i < 60; i++) {
+    const at = crypto.randomInt(envelope.length);
+    const edited = envelope.slice(0, at) + alphabet[crypto.randomInt(alphabet.length)]! + envelope.slice(at + 1 + crypto.randomInt(3));
+    if (edited === envelope) continue;
+    const copy = structuredClone(bundle);
+    (entry(copy)['inclusionProof'] as { checkpoint: { envelope: string } }).checkpoint.envelope = edited;
+    const result = outcome(copy);
+    // An edit inside the unsigned signature-line name may keep it valid; any other must fail.
+    if (result === 'pass') assert.equal(edited.slice(0, edited.indexOf('\n\n')), envelope.slice(0, envelope.indexOf('\n\n')), `a changed note passed: ${JSON.stringify(edited)}`);
+  }
+});
+
 test('sigstore-go othername.sigstore.json (private Rekor v1, checkpoint named after its pod) verifies with its scaffolding root', needsRealdata(), () => {
   const go = (p: string) => realdata(`sigstore-sigstore-go/pkg/testing/data/${p}`);
   const scaffolding = trustFromJSON(JSON.parse(readFileSync(go('trusted-roots/scaffolding.json'), 'utf8')), { source: 'scaffolding' });

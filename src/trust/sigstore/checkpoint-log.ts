@@ -28,6 +28,12 @@ import { stageFail } from './verify-errors.js';
 import type { StageFailure } from './verify-errors.js';
 
 const NOTE_END = '\n\n';
+
+/**
+ * A log signs its checkpoint once (twice while rotating keys); each line with its key hint costs a
+ * signature verification, so a checkpoint with more is refused instead of verified line by line.
+ */
+export const MAX_CHECKPOINT_LOG_SIGNATURES = 8;
 const SIGNATURE_LINE = /^\u2014 (\S+) (\S+)$/;
 
 interface SignatureLine {
@@ -38,8 +44,9 @@ interface SignatureLine {
 }
 
 /**
- * The entity with every checkpoint bound to its log by key. An entry that cannot be bound is left
- * as it is (@sigstore/verify then refuses it too) and its reason is returned as `failure`, for the
+ * The entity with every checkpoint bound to its log by key. An entry that cannot be bound keeps
+ * its note but loses every signature line, so @sigstore/verify refuses it too (without spending a
+ * signature verification on any of its lines), and its reason is returned as `failure`, for the
  * caller to report once the checks that come first (timestamps, certificate) have had their say.
  */
 export function bindCheckpointsToLogs(entity: SignedEntity, trust: TrustMaterial): { readonly entity: SignedEntity; readonly failure?: StageFailure } {
@@ -48,7 +55,7 @@ export function bindCheckpointsToLogs(entity: SignedEntity, trust: TrustMaterial
     const bound = bindEntry(entry, trust);
     if (!('stage' in bound)) return bound;
     failure ??= bound;
-    return entry;
+    return unsigned(entry);
   });
   return { entity: { ...entity, tlogEntries }, ...(failure && { failure }) };
 }
@@ -75,8 +82,19 @@ function bindEntry(entry: TransparencyLogEntry, trust: TrustMaterial): Transpare
       found: lines.length === 0 ? 'no signature lines' : lines.map((l) => `key hint ${l.hint.toString('hex')} (${l.name})`).join(', '),
     });
   }
+  if (own.length > MAX_CHECKPOINT_LOG_SIGNATURES) {
+    return stageFail('tlog', 'TLOG_INCLUSION_PROOF_INVALID', `the checkpoint carries ${own.length} signatures with the key hint of log ${log.baseURL}, more than ${MAX_CHECKPOINT_LOG_SIGNATURES}`);
+  }
   const renamed = own.map((l) => `\u2014 ${log.baseURL} ${l.value}\n`).join('');
   return { ...entry, inclusionProof: { ...proof, checkpoint: { envelope: envelope.slice(0, end + NOTE_END.length) + renamed } } };
+}
+
+function unsigned(entry: TransparencyLogEntry): TransparencyLogEntry {
+  const proof = entry.inclusionProof;
+  const envelope = proof?.checkpoint?.envelope;
+  if (proof === undefined || envelope === undefined) return entry;
+  const end = envelope.indexOf(NOTE_END);
+  return { ...entry, inclusionProof: { ...proof, checkpoint: { envelope: end < 0 ? '' : envelope.slice(0, end + NOTE_END.length) } } };
 }
 
 function signatureLines(text: string): SignatureLine[] {
