@@ -18,7 +18,7 @@ export const sigstoreFlags = {
     summary: 'Regular expression the whole OIDC issuer must match (anchored).',
   }),
   'trusted-root': Flags.string({
-    summary: 'Sigstore trusted_root.json to trust instead of the embedded public-good root.',
+    summary: 'Sigstore trusted_root.json (or trust_config.json) to trust instead of the embedded public-good root.',
   }),
   'rekor-url': Flags.string({
     summary: 'Look up transparency-log entries online for signatures that carry no log proof (off by default).',

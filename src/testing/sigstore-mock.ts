@@ -16,6 +16,7 @@
 import crypto from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { bundleToJSON } from '@sigstore/bundle';
+import { dsse } from '@sigstore/core';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, initializeTSA, rekorHandler, tsaHandler } from '@sigstore/mock';
 import { HashAlgorithm, TransparencyLogEntry } from '@sigstore/protobuf-specs';
 import { CreateEntryRequest, Entry } from '@sigstore/protobuf-specs/rekor/v2';
@@ -39,6 +40,12 @@ export interface SignOptions {
   readonly tsa?: boolean;
   /** Rekor v1 entry type of DSSE bundles (default dsse). */
   readonly entryType?: 'dsse' | 'intoto';
+  /**
+   * Rekor v2 entry of DSSE bundles: `dsse` 0.0.2 (payload hash + signatures, default) or
+   * `hashedrekord` 0.0.2 over the envelope (the digest of PAE(payloadType, payload) and the
+   * envelope's signature), which is how the Rekor v2 spec logs DSSE.
+   */
+  readonly v2DsseAs?: 'dsse' | 'hashedrekord';
   /** Sign with this EC key instead of a Fulcio certificate (key-signed bundle). */
   readonly key?: { readonly privateKey: KeyObject; readonly publicKey: KeyObject };
 }
@@ -88,7 +95,9 @@ export async function startSigstoreMock(): Promise<SigstoreMock> {
   serve(MOCK_FULCIO, fulcio.path, fulcio.fn);
   serve(MOCK_TSA, stamp.path, stamp.fn);
   serve(MOCK_REKOR, rekorV1.path, (req) => rekorV1.fn(canonicalizeDsse(req)));
-  serve(MOCK_REKOR, '/api/v2/log/entries', async (req) => rekorV2(req, rekorKeys));
+  // Which shape the next Rekor v2 DSSE entry takes (set per signing call; calls are awaited one at a time).
+  let v2DsseAs: 'dsse' | 'hashedrekord' = 'dsse';
+  serve(MOCK_REKOR, '/api/v2/log/entries', async (req) => rekorV2(req, rekorKeys, v2DsseAs));
 
   const start = new Date(clock.getTime() - 3600_000).toISOString();
   const trustedRoot: Json = {
@@ -114,8 +123,10 @@ export async function startSigstoreMock(): Promise<SigstoreMock> {
     rekorKeys,
     clock,
     signBlob: async (data, o = {}) => bundleToJSON(await new MessageSignatureBundleBuilder({ signer: signerFor(o), witnesses: witnesses(o, false) }).create({ data })) as unknown as Json,
-    signStatement: async (statement, o = {}) =>
-      bundleToJSON(await new DSSEBundleBuilder({ signer: signerFor(o), witnesses: witnesses(o, true) }).create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' })) as unknown as Json,
+    signStatement: async (statement, o = {}) => {
+      v2DsseAs = o.v2DsseAs ?? 'dsse';
+      return bundleToJSON(await new DSSEBundleBuilder({ signer: signerFor(o), witnesses: witnesses(o, true) }).create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' })) as unknown as Json;
+    },
     logEntry: async (proposed) => (await tlog.log(proposed)) as unknown as Json,
     stop: () => {
       nock.cleanAll();
@@ -154,10 +165,15 @@ function canonicalizeDsse(req: string): string {
 }
 
 /** A Rekor v2 stand-in: the canonical Entry as body, and a signed checkpoint for a size-1 tree. */
-async function rekorV2(req: string, keys: crypto.KeyPairKeyObjectResult): Promise<{ statusCode: number; response: string; contentType?: string }> {
+async function rekorV2(req: string, keys: crypto.KeyPairKeyObjectResult, dsseAs: 'dsse' | 'hashedrekord'): Promise<{ statusCode: number; response: string; contentType?: string }> {
   const r = CreateEntryRequest.fromJSON(JSON.parse(req));
   let entry: Entry;
-  if (r.spec?.$case === 'dsseRequestV002') {
+  if (r.spec?.$case === 'dsseRequestV002' && dsseAs === 'hashedrekord') {
+    const { envelope, verifiers } = r.spec.dsseRequestV002;
+    const pae = dsse.preAuthEncoding(envelope?.payloadType ?? '', envelope?.payload ?? Buffer.alloc(0));
+    const signature = { content: envelope?.signatures[0]?.sig ?? Buffer.alloc(0), verifier: verifiers[0] };
+    entry = { kind: 'hashedrekord', apiVersion: '0.0.2', spec: { spec: { $case: 'hashedRekordV002', hashedRekordV002: { data: { algorithm: HashAlgorithm.SHA2_256, digest: sha256(pae) }, signature } } } } as unknown as Entry;
+  } else if (r.spec?.$case === 'dsseRequestV002') {
     const { envelope, verifiers } = r.spec.dsseRequestV002;
     entry = { kind: 'dsse', apiVersion: '0.0.2', spec: { spec: { $case: 'dsseV002', dsseV002: { payloadHash: { algorithm: HashAlgorithm.SHA2_256, digest: sha256(envelope?.payload ?? Buffer.alloc(0)) }, signatures: (envelope?.signatures ?? []).map((sg) => ({ content: sg.sig, verifier: verifiers[0] })) } } } } as unknown as Entry;
   } else if (r.spec?.$case === 'hashedRekordRequestV002') {
@@ -167,19 +183,41 @@ async function rekorV2(req: string, keys: crypto.KeyPairKeyObjectResult): Promis
     return { statusCode: 400, response: 'unsupported' };
   }
   const body = Buffer.from(JSON.stringify(Entry.toJSON(entry)));
-  const rootHash = sha256(Buffer.concat([Buffer.from([0]), body]));
-  const logID = sha256(spki(keys.publicKey));
-  const host = new URL(MOCK_REKOR).host;
-  const note = `${host}\n1\n${rootHash.toString('base64')}\n`;
-  const sig = Buffer.concat([logID.subarray(0, 4), crypto.sign('sha256', Buffer.from(note), keys.privateKey)]);
   const tle = TransparencyLogEntry.toJSON({
     logIndex: '0',
-    logId: { keyId: logID },
+    logId: { keyId: sha256(spki(keys.publicKey)) },
     kindVersion: { kind: entry.kind, version: '0.0.2' },
     integratedTime: '0',
     inclusionPromise: undefined,
     canonicalizedBody: body,
-    inclusionProof: { logIndex: '0', rootHash, treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${host} ${sig.toString('base64')}\n` } },
+    inclusionProof: sizeOneProof(body, keys),
   });
   return { statusCode: 201, response: JSON.stringify(tle), contentType: 'application/json' };
+}
+
+/**
+ * The inclusion proof of a tree holding only `body` (RFC 6962: its leaf hash is the root), with a
+ * checkpoint signed by the log key. The note's origin is the log's host name unless given (a
+ * private Rekor v1 writes e.g. "<pod name> - <tree id>"); the signature line names its first word.
+ */
+export function sizeOneProof(body: Buffer, keys: crypto.KeyPairKeyObjectResult, origin = new URL(MOCK_REKOR).host): { logIndex: string; rootHash: Buffer; treeSize: string; hashes: Buffer[]; checkpoint: { envelope: string } } {
+  const rootHash = sha256(Buffer.concat([Buffer.from([0]), body]));
+  const logID = sha256(spki(keys.publicKey));
+  const name = origin.split(' ')[0] ?? origin;
+  const note = `${origin}\n1\n${rootHash.toString('base64')}\n`;
+  const sig = Buffer.concat([logID.subarray(0, 4), crypto.sign('sha256', Buffer.from(note), keys.privateKey)]);
+  return { logIndex: '0', rootHash, treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${name} ${sig.toString('base64')}\n` } };
+}
+
+/**
+ * A Rekor v2 entry (JSON) whose body is replaced and whose proof and checkpoint are signed again
+ * by the log: what a log that recorded something else would hand out (tests of the body checks).
+ */
+export function relogged(entryJSON: unknown, body: Buffer, keys: crypto.KeyPairKeyObjectResult): Json {
+  const proof = sizeOneProof(body, keys);
+  return {
+    ...(entryJSON as Json),
+    canonicalizedBody: body.toString('base64'),
+    inclusionProof: { logIndex: proof.logIndex, rootHash: proof.rootHash.toString('base64'), treeSize: proof.treeSize, hashes: [], checkpoint: proof.checkpoint },
+  };
 }

@@ -9,6 +9,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { ASN1Obj } from '@sigstore/core';
 import { messageOf } from '../../errors.js';
 import { isStrictBase64 } from './base64.js';
+import { checkOneofs } from './bundle-oneofs.js';
 import type { BundleContentKind } from './types.js';
 
 /** The bundle media types vouch knows, by spec version; anything else is refused. */
@@ -67,10 +68,12 @@ export function parseBundleJSON(json: unknown): BundleParseResult {
   }
   const problems: string[] = [];
   checkFields(json, '', problems);
-  const dsse = (json as { dsseEnvelope?: { signatures?: unknown } }).dsseEnvelope;
+  checkOneofs(json as Json, problems);
+  const dsse = (json as { dsseEnvelope?: { signatures?: unknown } | null }).dsseEnvelope;
   // The bundle spec allows exactly one DSSE signature; @sigstore/verify would silently use the
   // first of several, so a second (unverified) signature could ride along unnoticed.
-  if (dsse !== undefined && (!Array.isArray(dsse.signatures) || dsse.signatures.length !== 1)) {
+  // (JSON null is an unset field.)
+  if (dsse !== undefined && dsse !== null && (!Array.isArray(dsse.signatures) || dsse.signatures.length !== 1)) {
     problems.push('/dsseEnvelope/signatures: must hold exactly one signature');
   }
   checkDerFields(json as Json, problems);

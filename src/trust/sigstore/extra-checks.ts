@@ -1,5 +1,5 @@
 /**
- * Checks vouch makes in addition to @sigstore/verify 3.1.1, each for a reason found on real data
+ * Checks vouch makes in addition to @sigstore/verify 4, each for a reason found on real data
  * (see docs/sigstore.md, "What differs from plain @sigstore/verify").
  */
 import type { TransparencyLogEntry } from '@sigstore/bundle';
@@ -11,51 +11,6 @@ import type { StageFailure } from './verify-errors.js';
 
 /** sigstore-python refuses more than this many RFC 3161 timestamps (a cheap resource bound). */
 export const MAX_TSA_TIMESTAMPS = 32;
-
-const SIGNATURE_LINE = /^\u2014 (\S+) (\S+)$/;
-
-/**
- * The entry's logId must be a trusted log, and its checkpoint must carry a signature line whose
- * name is exactly that log's origin (its base
- * URL without the scheme) and whose key hint is the log's. @sigstore/verify matches the name with
- * `baseURL.match(name)`, i.e. it treats the name written in the bundle as a regular expression
- * searched anywhere in the URL (".", "sigstore" and "" all match), so a checkpoint signed by the
- * right key under another log's name would pass. The signature itself is still verified by
- * @sigstore/verify; this only makes the name binding exact.
- */
-export function checkCheckpointSigners(entries: readonly TransparencyLogEntry[], trust: TrustMaterial): StageFailure | undefined {
-  for (const entry of entries) {
-    const envelope = entry.inclusionProof?.checkpoint?.envelope;
-    if (envelope === undefined) continue;
-    const logs = trust.tlogs.filter((t) => entry.logId !== undefined && t.logID.equals(entry.logId.keyId));
-    // @sigstore/verify picks the log for a checkpoint by the signature's key hint and never reads
-    // the entry's logId when there is no SET (Rekor v2), so any logId passed (found by mutation
-    // testing). The entry must name a trusted log, and the checkpoint must be that log's.
-    if (logs.length === 0) {
-      return stageFail('tlog', 'TLOG_UNKNOWN_LOG', `the log entry names log ${entry.logId?.keyId.toString('hex') ?? '(none)'}, which the trusted root does not list`);
-    }
-    const sep = envelope.indexOf('\n\n');
-    const lines = sep < 0 ? [] : envelope.slice(sep + 2).split('\n');
-    const signers = lines.flatMap((line) => {
-      const m = SIGNATURE_LINE.exec(line);
-      if (!m?.[1] || !m[2]) return [];
-      const bytes = Buffer.from(m[2], 'base64');
-      return bytes.length < 5 ? [] : [{ name: m[1], hint: bytes.subarray(0, 4) }];
-    });
-    const named = logs.some((log) => signers.some((s) => s.name === originOf(log.baseURL) && s.hint.equals(log.logID.subarray(0, 4))));
-    if (!named) {
-      return stageFail('tlog', 'TLOG_CHECKPOINT_WRONG_LOG', `the checkpoint is not signed under the name of log ${logs[0]?.baseURL ?? ''}`, {
-        expected: logs.map((l) => originOf(l.baseURL)).join(', '),
-        found: signers.map((s) => s.name).join(', '),
-      });
-    }
-  }
-  return undefined;
-}
-
-function originOf(baseURL: string): string {
-  return baseURL.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
-}
 
 /**
  * RFC 3161 timestamps: sigstore-go and sigstore-python count the timestamps that verify and ignore
@@ -87,11 +42,12 @@ export function keepVerifiedTimestamps(input: SignedEntity, trust: TrustMaterial
 
 /**
  * A Rekor v1 entry's integratedTime is signed only by its SET (inclusion promise); the inclusion
- * proof covers the entry body, which does not contain the time. @sigstore/verify 3.1.1 takes the
+ * proof covers the entry body, which does not contain the time. @sigstore/verify 3.1.1 took the
  * integratedTime of an entry with a proof but no SET as a verified signing time, so a bundle could
  * move its signing time into the certificate's validity window by editing one number (found by
  * tampering with real bundles). sigstore-go uses integrated times only with a verified SET; so does
- * vouch. Without another timestamp a certificate-signed bundle then fails the time threshold.
+ * vouch, and so does @sigstore/verify 4 (this filter stays so that the evidence and `signedAt`
+ * never show an unsigned time, whichever library version runs). Without another timestamp a certificate-signed bundle then fails the time threshold.
  */
 function withoutUnsignedIntegratedTimes(entity: SignedEntity): SignedEntity {
   const timestamps = entity.timestamps.filter((t) => t.$case !== 'transparency-log' || t.tlogEntry.inclusionPromise !== undefined);

@@ -1,5 +1,5 @@
 /**
- * A hook for log-entry kinds @sigstore/verify 3.1.1 does not know, so that callers can still let
+ * A hook for log-entry kinds @sigstore/verify (3.1.1 and 4.1.3) does not know, so that callers can still let
  * it do everything else. The case that needs it: cosign attestations logged before 2023 as Rekor
  * `intoto` v0.0.1 entries (the library accepts only intoto v0.0.2 and rejects the entry with
  * "unsupported intoto version"). A caller registers a body check for "intoto/0.0.1"; verifyBundle

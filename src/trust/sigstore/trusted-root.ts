@@ -15,6 +15,7 @@ import { toTrustMaterial } from '@sigstore/verify';
 import type { TrustMaterial } from '@sigstore/verify';
 import { fail, messageOf, settledLater } from '../../errors.js';
 import { readBoundedFile } from './read-bounded.js';
+import { trustedRootOf } from './trusted-root-input.js';
 import { validateTrustedRootJSON } from './trusted-root-validate.js';
 
 export const PUBLIC_GOOD_SOURCE = 'embedded public-good trusted root (@sigstore/tuf seeds)';
@@ -22,7 +23,7 @@ const SEEDS_REPO = 'https://tuf-repo-cdn.sigstore.dev';
 const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface TrustOptions {
-  /** trusted_root.json file; default: the embedded public-good root. */
+  /** trusted_root.json (or trust_config.json) file; default: the embedded public-good root. */
   readonly trustedRoot?: string;
   /** PEM public key file for key-signed bundles. */
   readonly key?: string;
@@ -43,6 +44,8 @@ export interface SigstoreTrust {
   /** The user's --key, when given: it verifies every key-signed bundle whatever its hint. */
   readonly key?: { readonly name: string; readonly publicKey: KeyObject };
   readonly tlogs: readonly TrustedLog[];
+  /** Names of material.timestampAuthorities (URI, else subject), in the same order, for messages. */
+  readonly timestampAuthorityNames?: readonly string[];
 }
 
 /** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
@@ -54,9 +57,14 @@ export async function loadTrustMaterial(options: TrustOptions): Promise<Sigstore
   return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
 }
 
-/** Builds trust material from trusted_root.json content (and optionally a PEM key); validates first. */
-export function trustFromJSON(rootJSON: unknown, opts: { source: string; key?: { name: string; pem: string } }): SigstoreTrust {
-  const problems = validateTrustedRootJSON(rootJSON);
+/**
+ * Builds trust material from a trusted_root.json or client trust config document (and optionally
+ * a PEM key); validates first (see trusted-root-input.ts for what the document may hold).
+ */
+export function trustFromJSON(document: unknown, opts: { source: string; key?: { name: string; pem: string } }): SigstoreTrust {
+  const input = trustedRootOf(document);
+  const rootJSON = input.ok ? input.root : undefined;
+  const problems = input.ok ? validateTrustedRootJSON(rootJSON) : [...input.problems];
   if (problems.length > 0) {
     fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is invalid: ${problems.slice(0, 5).join('; ')}`, { details: { problems } });
   }
@@ -67,7 +75,8 @@ export function trustFromJSON(rootJSON: unknown, opts: { source: string; key?: {
     const finder = key && (() => ({ publicKey: key.publicKey, validFor: () => true }));
     const material = toTrustMaterial(root, finder);
     const tlogs = material.tlogs.map((t) => ({ baseUrl: t.baseURL, logIdHex: t.logID.toString('hex'), publicKey: t.publicKey }));
-    return { material, source: opts.source, tlogs, ...(key && { key }) };
+    const timestampAuthorityNames = root.timestampAuthorities.map((ca, i) => ca.uri || ca.subject?.commonName || ca.subject?.organization || `timestamp authority ${i + 1}`);
+    return { material, source: opts.source, tlogs, timestampAuthorityNames, ...(key && { key }) };
   } catch (err) {
     return fail('TRUST_MATERIAL_INVALID', `trusted root ${opts.source} is unusable: ${messageOf(err)}`, { cause: err });
   }

@@ -170,13 +170,12 @@ describe('transparency log', () => {
     assert.match(lax.warnings.join('\n'), /insecure-ignore-tlog/);
   });
 
-  test('a checkpoint signed under another log name fails (exact origin, not a regexp search)', async () => {
+  test('the checkpoint\'s log is the one whose key signed it, whatever the URL (see checkpoint-log.test.ts)', async () => {
     const bundle = await mock.signBlob(ARTIFACT, { rekor: 'v2' });
     const root = structuredClone(mock.trustedRoot) as { tlogs: { baseUrl: string }[] };
-    root.tlogs[0]!.baseUrl = 'https://rekor.mock.test.example';
+    root.tlogs[0]!.baseUrl = 'https://rekor.internal.example';
     const r = verify(bundle, digest, EXPECTED, trustFromJSON(root, { source: 'renamed' }));
-    assert.equal(r.verified, false);
-    assert.equal(r.code, 'TLOG_CHECKPOINT_WRONG_LOG');
+    assert.equal(r.verified, true, r.message);
   });
 
   test('the public-good root does not trust the mock instance', async () => {

@@ -12,12 +12,14 @@ import type { X509Certificate } from '@sigstore/core';
 import { Verifier } from '@sigstore/verify';
 import type { SignedEntity } from '@sigstore/verify';
 import type { ParsedBundle } from './bundle-parse.js';
-import { checkCheckpointSigners, checkProofMatchesCheckpoint, keepVerifiedTimestamps } from './extra-checks.js';
+import { bindCheckpointsToLogs } from './checkpoint-log.js';
+import { checkProofMatchesCheckpoint, keepVerifiedTimestamps } from './extra-checks.js';
 import { matchIdentity, namesSigner, signerFromCertificate } from './identity.js';
 import { legacyKey, verifyLegacyEntry } from './legacy-tlog.js';
 import type { LegacyBodyChecks } from './legacy-tlog.js';
 import { buildSignedEntity } from './signed-entity.js';
 import { matchSubject, parseStatement } from './statement.js';
+import { explainTimestampFailure } from './timestamp-reasons.js';
 import { earliestSignedAt, tlogEvidence } from './tlog-evidence.js';
 import type { SigstoreTrust } from './trusted-root.js';
 import type { ArtifactInput, BundleVerification, ExpectedSigner, StageResult, VerifiedSigner, VerifyOptions } from './types.js';
@@ -78,6 +80,9 @@ export function verifyBundle(parsed: ParsedBundle, artifact: ArtifactInput, trus
   entity = kept.entity;
   if (kept.ignored > 0) warnings.push(`${kept.ignored} timestamp(s) from authorities this trusted root does not list were ignored`);
 
+  const bound = bindCheckpointsToLogs(entity, trust.material);
+  entity = bound.entity;
+
   const noLogEntry = bundle.verificationMaterial.tlogEntries.length === 0;
   if (noLogEntry && !options.insecureIgnoreTlog) {
     return done(stageFail('tlog', 'TLOG_ENTRY_MISSING', 'the bundle carries no transparency-log entry (give --rekor-url to look it up, or --insecure-ignore-tlog)'), signer);
@@ -93,9 +98,15 @@ export function verifyBundle(parsed: ParsedBundle, artifact: ArtifactInput, trus
       ...(noLogEntry && keyed && entity.timestamps.length === 0 && { timestampThreshold: 0 }),
     }).verify(entity);
   } catch (err) {
-    return done(failureFromError(err), signer);
+    // A checkpoint that belongs to no trusted log, or to another one, also fails in
+    // @sigstore/verify's log stage, under a vaguer reason: vouch names the real one.
+    const failure = failureFromError(err);
+    if (failure.result.code === 'TIMESTAMP_INVALID') {
+      return done(stageFail('signature', 'TIMESTAMP_INVALID', explainTimestampFailure(entity, trust.material, trust.timestampAuthorityNames ?? [], failure.result.message)), signer);
+    }
+    return done(bound.failure && failure.stage === 'tlog' ? bound.failure : failure, signer);
   }
-  const tlogMismatch = checkCheckpointSigners(entity.tlogEntries, trust.material) ?? checkProofMatchesCheckpoint(entity.tlogEntries);
+  const tlogMismatch = bound.failure ?? checkProofMatchesCheckpoint(entity.tlogEntries);
   if (tlogMismatch) return done(tlogMismatch, signer);
 
   const identity = leaf && !('anySigner' in expected) ? matchIdentity(signer, expected) : PASS('SIGNER_KEY_MATCHED', leaf ? 'signer fields are checked by the caller' : `signed with the key ${signer.key ?? ''}`);
