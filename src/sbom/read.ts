@@ -14,15 +14,23 @@ import { SPDX3_CONTEXT } from './spdx3-vocabulary.js';
  * validator is asynchronous), the field checks of every format run here.
  */
 export function readSbom(input: Uint8Array | string, options: SbomReadOptions = {}): SbomReadResult {
+  return readSbomKeepingJson(input, options).result;
+}
+
+/**
+ * readSbom, also returning the parsed JSON of a document that was read, so that the schema check
+ * (validated.ts) walks the same value instead of parsing tens of megabytes a second time.
+ */
+export function readSbomKeepingJson(input: Uint8Array | string, options: SbomReadOptions = {}): { result: SbomReadResult; json?: JsonObject } {
   const limits: SbomLimits = { ...SBOM_LIMITS, ...options.limits };
   const parsed = parseJson(input, limits);
-  if ('reason' in parsed) return { kind: 'unrecognised', reason: parsed.reason };
+  if ('reason' in parsed) return { result: { kind: 'unrecognised', reason: parsed.reason } };
   const doc = parsed.value;
   const sniffed = sniff(doc);
-  if (sniffed.kind !== 'known') return sniffed.result;
+  if (sniffed.kind !== 'known') return { result: sniffed.result };
   const issues = new IssueCollector(limits);
   const size = elementCount(doc);
-  if (size > limits.maxElements) return { kind: 'unrecognised', reason: `document has ${size} elements, more than the limit of ${limits.maxElements}` };
+  if (size > limits.maxElements) return { result: { kind: 'unrecognised', reason: `document has ${size} elements, more than the limit of ${limits.maxElements}` } };
   let decoded: Omit<SbomDocument, 'issues' | 'warnings'>;
   switch (sniffed.reader) {
     case 'spdx2':
@@ -36,7 +44,7 @@ export function readSbom(input: Uint8Array | string, options: SbomReadOptions = 
       break;
   }
   const document: SbomDocument = { ...decoded, issues: issues.issues(), ...(issues.warnings.length > 0 ? { warnings: issues.warnings } : {}) };
-  return { kind: 'sbom', document };
+  return { result: { kind: 'sbom', document }, json: doc };
 }
 
 type Sniffed =
