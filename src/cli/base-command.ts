@@ -23,6 +23,10 @@ export const reportFlags = {
     summary: 'Judge as of this ISO-8601 time instead of now (`now` in rules, waiver expiry, report time); signatures are always checked at their proven signing time.',
   }),
   verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
+  'policy-timeout': Flags.string({
+    summary: 'Wall-clock budget of the policy evaluation in milliseconds (default 10000); over it, exit 3 (LIMIT_EXCEEDED).',
+    helpGroup: 'LIMITS',
+  }),
 };
 
 /** Flags shared by the verify commands (image, apk, artifact). */
@@ -42,6 +46,7 @@ export interface ReportFlagValues {
   readonly output?: string | undefined;
   readonly 'effective-time'?: string | undefined;
   readonly verbose: boolean;
+  readonly 'policy-timeout'?: string | undefined;
 }
 
 /**
@@ -54,6 +59,7 @@ export abstract class VouchCommand extends Command {
   /** Builds the run context: effective time from the flag (else the clock), logger on stderr. */
   protected contextFrom(flags: ReportFlagValues): RunContext {
     this.jsonMode = flags.json || flags.format === 'json';
+    policyTimeout(flags['policy-timeout']); // a usage error before any work, not after the image is read
     return { now: parseEffectiveTime(flags['effective-time']), log: stderrLogger(flags.verbose) };
   }
 
@@ -69,7 +75,7 @@ export abstract class VouchCommand extends Command {
   protected async judge(evidence: Evidence, policySpecs: readonly string[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
     const policies = await loadPolicies(policySpecs);
     const { evaluatePolicies } = await import('../policy/evaluate.js');
-    const report = evaluatePolicies(policies, evidence, ctx.now);
+    const report = evaluatePolicies(policies, evidence, ctx.now, { timeoutMs: policyTimeout(flags['policy-timeout']) });
     await this.emit(report, flags);
     process.exitCode = report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
     return report;
@@ -123,4 +129,12 @@ function parseEffectiveTime(value: string | undefined): Date {
     throw new VouchError({ code: 'USAGE', message: `--effective-time must be an ISO-8601 time, got ${JSON.stringify(value)}` });
   }
   return new Date(t);
+}
+
+/** --policy-timeout: whole milliseconds, 1 to 3600000 (an hour); absent means the library's default. */
+export function policyTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^[0-9]{1,7}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(ms >= 1 && ms <= 3_600_000)) throw new VouchError({ code: 'USAGE', message: `--policy-timeout must be whole milliseconds from 1 to 3600000, got ${JSON.stringify(value)}` });
+  return ms;
 }

@@ -8,14 +8,14 @@ export const sigstoreFlags = {
     exclusive: ['certificate-identity-regexp'],
   }),
   'certificate-identity-regexp': Flags.string({
-    summary: 'Regular expression the whole identity must match (anchored: ^…$ is implied); needs an issuer flag.',
+    summary: 'RE2 regular expression the whole identity must match (anchored: ^…$ is implied); needs an issuer flag.',
   }),
   'certificate-oidc-issuer': Flags.string({
     summary: 'Exact OIDC issuer of the signing certificate.',
     exclusive: ['certificate-oidc-issuer-regexp'],
   }),
   'certificate-oidc-issuer-regexp': Flags.string({
-    summary: 'Regular expression the whole OIDC issuer must match (anchored).',
+    summary: 'RE2 regular expression the whole OIDC issuer must match (anchored).',
   }),
   'trusted-root': Flags.string({
     summary: 'Sigstore trusted_root.json (or trust_config.json) to trust instead of the embedded public-good root.',

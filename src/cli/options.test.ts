@@ -19,6 +19,11 @@ test('options: a certificate identity needs its issuer, and an issuer alone name
 
 test('options: regular expressions that do not compile are usage errors', () => {
   usage(() => toSigstoreOptions({ 'certificate-identity-regexp': '(', 'certificate-oidc-issuer': 'x' }), /invalid regular expression/);
+  // RE2 syntax (linear-time matching): back-references and lookaround are refused up front.
+  usage(() => toSigstoreOptions({ 'certificate-identity-regexp': '(a)\\1', 'certificate-oidc-issuer': 'x' }), /invalid regular expression/);
+  usage(() => toSigstoreOptions({ 'certificate-identity': 'a', 'certificate-oidc-issuer-regexp': 'https://(?!evil)' }), /invalid regular expression/);
+  // A pattern that could escape the implied anchors is invalid on its own, so refused too.
+  usage(() => toSigstoreOptions({ 'certificate-identity-regexp': 'a)|(.*', 'certificate-oidc-issuer': 'x' }), /invalid regular expression/);
 });
 
 test('options: sizes with and without units; anything else is a usage error', () => {

@@ -1,4 +1,5 @@
 import { arch as hostArch } from 'node:os';
+import { RE2JS } from 're2js';
 import { VouchError } from '../errors.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
@@ -72,7 +73,8 @@ export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
     const re = expected[name];
     if (re !== undefined) {
       try {
-        new RegExp(re, 'u');
+        // The same engine and the same compile as the match (identity.ts): RE2 syntax, linear time.
+        RE2JS.compile(re);
       } catch (err) {
         throw new VouchError({ code: 'USAGE', message: `invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}` });
       }

@@ -1,4 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
+import type { ParseResult } from '@marcbachmann/cel-js';
+import { RE2_MATCHES_SIGNATURE, re2Matches, useRe2Matches } from './re2-matches.js';
+import { checkDeadline } from './deadline.js';
 import { flattenOnce, globMatch, licenseSatisfies, parsePurl, purlValid, semverCompare, semverValid, setContains, setIntersects } from './functions.js';
 
 /** The CEL variables a policy sees: the Evidence members of the same names, plus `now`. */
@@ -55,20 +58,38 @@ export function policyEnvironment(): Environment {
   const env = new Environment({ limits: CEL_LIMITS, homogeneousAggregateLiterals: false });
   for (const name of POLICY_VARIABLES) env.registerVariable(name, 'dyn');
   env.registerVariable('now', 'google.protobuf.Timestamp');
-  env.registerFunction(VOUCH_FUNCTIONS.semverValid, (a: string) => semverValid(a));
-  env.registerFunction(VOUCH_FUNCTIONS.semverCompare, (a: string, b: string) => semverCompare(a, b));
-  env.registerFunction(VOUCH_FUNCTIONS.semverLt, (a: string, b: string) => semverCompare(a, b) < 0n);
-  env.registerFunction(VOUCH_FUNCTIONS.matchesGlob, (value: string, pattern: string) => globMatch(value, pattern));
-  env.registerFunction(VOUCH_FUNCTIONS.purl, (text: string) => parsePurl(text));
-  env.registerFunction(VOUCH_FUNCTIONS.purlValid, (text: string) => purlValid(text));
-  env.registerFunction(VOUCH_FUNCTIONS.licenseSatisfies, (expr: string, allowed: readonly string[]) => licenseSatisfies(expr, allowed));
-  env.registerFunction(VOUCH_FUNCTIONS.flatten, (list: readonly unknown[]) => flattenOnce(list));
+  // Every vouch function checks the evaluation's deadline first (deadline.ts): they are where a
+  // synchronous evaluation hands control back to vouch.
+  const timed =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      checkDeadline();
+      return fn(...args);
+    };
+  env.registerFunction(VOUCH_FUNCTIONS.semverValid, timed((a: string) => semverValid(a)));
+  env.registerFunction(VOUCH_FUNCTIONS.semverCompare, timed((a: string, b: string) => semverCompare(a, b)));
+  env.registerFunction(VOUCH_FUNCTIONS.semverLt, timed((a: string, b: string) => semverCompare(a, b) < 0n));
+  env.registerFunction(VOUCH_FUNCTIONS.matchesGlob, timed((value: string, pattern: string) => globMatch(value, pattern)));
+  env.registerFunction(VOUCH_FUNCTIONS.purl, timed((text: string) => parsePurl(text)));
+  env.registerFunction(VOUCH_FUNCTIONS.purlValid, timed((text: string) => purlValid(text)));
+  env.registerFunction(VOUCH_FUNCTIONS.licenseSatisfies, timed((expr: string, allowed: readonly string[]) => licenseSatisfies(expr, allowed)));
+  env.registerFunction(VOUCH_FUNCTIONS.flatten, timed((list: readonly unknown[]) => flattenOnce(list)));
+  // The RE2 matches() (re2-matches.ts); re2Matches checks the deadline itself.
+  env.registerFunction(RE2_MATCHES_SIGNATURE, (value: string, pattern: string) => re2Matches(value, pattern));
   env.registerType('SetsNamespace', SetsNamespace);
   env.registerConstant('sets', 'SetsNamespace', new SetsNamespace());
-  env.registerFunction('SetsNamespace.contains(list, list): bool', (_ns: unknown, a: readonly unknown[], b: readonly unknown[]) => setContains(a, b));
-  env.registerFunction('SetsNamespace.intersects(list, list): bool', (_ns: unknown, a: readonly unknown[], b: readonly unknown[]) => setIntersects(a, b));
+  env.registerFunction('SetsNamespace.contains(list, list): bool', timed((_ns: unknown, a: readonly unknown[], b: readonly unknown[]) => setContains(a, b)));
+  env.registerFunction('SetsNamespace.intersects(list, list): bool', timed((_ns: unknown, a: readonly unknown[], b: readonly unknown[]) => setIntersects(a, b)));
   shared = env;
   return env;
+}
+
+/**
+ * Parses an expression in the policy environment with CEL's matches() on RE2 (re2-matches.ts).
+ * Every policy expression is parsed through here, never through policyEnvironment().parse().
+ */
+export function parsePolicyExpression(text: string): ParseResult {
+  return useRe2Matches(policyEnvironment().parse(text));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
-import { policyEnvironment } from './cel-env.js';
+import { parsePolicyExpression } from './cel-env.js';
 import { estimateCost } from './cost.js';
+import { nodes, RE2_MATCHES, re2Problem } from './re2-matches.js';
 import { LEAF } from './shape.js';
 
 /**
@@ -18,7 +19,7 @@ export interface Compiled {
 /**
  * Compiles and type-checks one CEL expression in the policy environment. Everything that can be
  * known without the evidence is checked here, so `vouch policy lint` reports it: syntax, types,
- * the result being bool, regular expressions that could backtrack catastrophically, and a cost
+ * the result being bool, regular expressions RE2 does not accept (matches() runs on RE2), and a cost
  * that is over the bound whatever the evidence (literal lists nested, strings doubled by bind).
  */
 export function compileExpression(text: string): Compiled {
@@ -46,7 +47,7 @@ export function clearCompiledExpressions(): void {
 function compileUncached(text: string): Compiled {
   let program: ParseResult;
   try {
-    program = policyEnvironment().parse(text);
+    program = parsePolicyExpression(text);
   } catch (err) {
     return { problem: `CEL does not parse: ${firstLine(err)}` };
   }
@@ -70,81 +71,28 @@ function firstLine(err: unknown): string {
 }
 
 /**
- * `matches()` takes a regular expression from the policy and runs it with a backtracking engine.
- * The pattern must be a literal (so it can be checked here) without the constructs that make
- * backtracking exponential: back-references, and a repeated group that itself contains a
- * repetition or an alternation ((a+)+, (a|aa)*). Character classes cover the legitimate uses.
+ * `matches()` runs on RE2 (re2-matches.ts), so no pattern can backtrack; what is checked here is
+ * that the pattern is a literal RE2 accepts, so that a policy with a back-reference or lookaround
+ * is refused by `vouch policy lint` rather than failing its rule at evaluation. The pattern must be
+ * a literal so that it can be checked (and so that cost.ts knows its length).
  */
 function unsafeRegex(node: ASTNode): string | undefined {
-  for (const n of walk(node)) {
-    if ((n.op !== 'call' && n.op !== 'rcall') || n.args[0] !== 'matches') continue;
+  for (const n of nodes(node)) {
+    if (n.op === 'call' || n.op === 'rcall') {
+      // The internal name is reachable only through matches(), never written in a policy.
+      if (n.args[0] === RE2_MATCHES) return `found no function ${RE2_MATCHES}`;
+      if (n.args[0] !== 'matches') continue;
+    } else continue;
     const args = n.op === 'rcall' ? n.args[2] : n.args[1];
     const pattern = args[args.length - 1];
     if (pattern?.op !== 'value' || typeof pattern.args !== 'string') return 'matches() needs a string literal pattern, so that it can be checked';
     const why = regexHazard(pattern.args);
-    if (why) return `matches(${JSON.stringify(pattern.args)}): ${why}; use a character class or matchesGlob()`;
+    if (why) return `matches(${JSON.stringify(pattern.args)}) at character ${pattern.start + 1}: ${why}`;
   }
   return undefined;
 }
 
+/** Why a matches() pattern is refused (RE2 does not accept it, or it is too long), or undefined. */
 export function regexHazard(pattern: string): string | undefined {
-  if (pattern.length > 1024) return 'pattern longer than 1024 characters';
-  if (/\\[1-9]|\\k</.test(pattern)) return 'back-references can backtrack exponentially';
-  try {
-    new RegExp(pattern, 'u');
-  } catch (err) {
-    return `not a valid regular expression (${firstLine(err)})`;
-  }
-  const groups: { repeats: boolean }[] = [{ repeats: false }];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(pattern, i);
-    else if (c === '(') groups.push({ repeats: false });
-    else if (c === '|') (groups[groups.length - 1] as { repeats: boolean }).repeats = true;
-    else if (isRepeat(pattern, i)) (groups[groups.length - 1] as { repeats: boolean }).repeats = true;
-    else if (c === ')') {
-      const inner = groups.pop() ?? { repeats: false };
-      const outer = groups[groups.length - 1] ?? { repeats: false };
-      if (inner.repeats && isRepeat(pattern, i + 1)) return 'a repeated group contains a repetition or alternation (exponential backtracking)';
-      outer.repeats ||= inner.repeats;
-    }
-  }
-  return undefined;
-}
-
-/** `*`, `+` and `{n,}` / `{n,m}` with m > 1 repeat; `?` and `{0,1}` do not. */
-function isRepeat(pattern: string, i: number): boolean {
-  const c = pattern[i];
-  if (c === '*' || c === '+') return true;
-  const m = c === '{' ? /^\{(\d*)(,(\d*))?\}/.exec(pattern.slice(i)) : null;
-  if (!m) return false;
-  const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-  return max > 1;
-}
-
-function classEnd(pattern: string, start: number): number {
-  for (let i = start + 1; i < pattern.length; i++) {
-    if (pattern[i] === '\\') i++;
-    else if (pattern[i] === ']') return i;
-  }
-  return pattern.length;
-}
-
-function* walk(node: ASTNode): Generator<ASTNode> {
-  yield node;
-  const args: unknown = node.args;
-  if (!Array.isArray(args)) {
-    if (isNode(args)) yield* walk(args);
-    return;
-  }
-  for (const a of args) {
-    if (isNode(a)) yield* walk(a);
-    else if (Array.isArray(a)) for (const b of a) if (isNode(b)) yield* walk(b);
-      else if (Array.isArray(b)) for (const c of b) if (isNode(c)) yield* walk(c);
-  }
-}
-
-function isNode(value: unknown): value is ASTNode {
-  return value !== null && typeof value === 'object' && 'op' in value && 'args' in value;
+  return re2Problem(pattern);
 }

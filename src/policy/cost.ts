@@ -227,12 +227,14 @@ function literalStrings(node: ASTNode): string[] | undefined {
   return texts.every((t): t is string => t !== undefined) ? texts : undefined;
 }
 
-/** Backtracking regex matching is polynomial in the input with one factor per unbounded quantifier. */
+/**
+ * matches() runs on RE2 (re2-matches.ts): at most one pass over the input per state of the compiled
+ * pattern, and a pattern has no more states than characters (give or take a small factor).
+ */
 function regexCost(inputLen: number, pattern: ASTNode | undefined): number {
   const text = pattern?.op === 'value' && typeof pattern.args === 'string' ? pattern.args : undefined;
   if (text === undefined) return Number.POSITIVE_INFINITY;
-  const unbounded = (text.replace(/\\./g, '').match(/[*+]|\{\d+,\}/g) ?? []).length;
-  return (inputLen + 1) ** Math.max(1, unbounded) + text.length;
+  return (inputLen + 1) * (text.length + 1);
 }
 
 function sum(parts: readonly Estimate[]): number {

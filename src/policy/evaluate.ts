@@ -7,6 +7,7 @@ import type { Report, RuleResult, WaiverRef } from '../report/types.js';
 import { POLICY_VARIABLES, toCelValue } from './cel-env.js';
 import { compileExpression, formatCost, MAX_RULE_COST } from './compile.js';
 import { estimateCost } from './cost.js';
+import { checkDeadline, DEFAULT_POLICY_TIMEOUT_MS, deadlineExpired, withDeadline } from './deadline.js';
 import { explainFailure } from './explain.js';
 import { globMatch } from './functions.js';
 import { waiverExpiry } from './waivers.js';
@@ -33,16 +34,50 @@ export function costLimits(evidenceUnits: number): { readonly rule: number; read
   return { rule: Math.max(MAX_RULE_COST, RULE_STEPS_PER_UNIT * evidenceUnits), total: Math.max(MAX_TOTAL_COST, TOTAL_STEPS_PER_UNIT * evidenceUnits) };
 }
 
+export interface EvaluateOptions {
+  /** Wall-clock budget of the whole evaluation in milliseconds (default DEFAULT_POLICY_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+  /** Milliseconds from any origin; performance.now by default, injected by tests. */
+  readonly clock?: () => number;
+}
+
 /**
  * Evaluates every rule of every policy over the evidence at the effective time and returns the
- * Report. Pure: no I/O, no clock (the time is a parameter).
+ * Report. Pure: no I/O; the effective time is a parameter, and the clock read for the time
+ * budget (deadline.ts) decides only whether a report is given at all, never what it says.
  *
  * Fail closed: a rule whose expression cannot be evaluated (a missing input, a type error) fails;
  * a verdict with no error-severity rule that applied is a fail, since nothing was required.
  * @throws VouchError LIMIT_EXCEEDED when a rule's estimated cost over this evidence is above the
- * bound (it is not run); POLICY_INVALID when a rule does not compile.
+ * bound (it is not run), or when the evaluation outlasts its time budget; POLICY_INVALID when a
+ * rule does not compile.
  */
-export function evaluatePolicies(policies: readonly Policy[], given: Evidence, now: Date): Report {
+export function evaluatePolicies(policies: readonly Policy[], given: Evidence, now: Date, options: EvaluateOptions = {}): Report {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_POLICY_TIMEOUT_MS;
+  try {
+    return withDeadline(timeoutMs, options.clock ?? (() => performance.now()), () => evaluateWithin(policies, given, now));
+  } catch (err) {
+    if (!(err instanceof DeadlineExceededSignal)) throw err;
+    throw new VouchError({
+      code: 'LIMIT_EXCEEDED',
+      message: `policy evaluation took longer than ${timeoutMs} ms (at policy ${err.policy} rule ${err.rule}); no verdict was reached`,
+      details: { policy: err.policy, rule: err.rule, timeoutMs },
+      hints: ['raise the budget with --policy-timeout <ms>, or simplify the rule; see docs/policy.md#cost'],
+    });
+  }
+}
+
+/** The deadline passed while this rule ran (or before it started). */
+class DeadlineExceededSignal extends Error {
+  constructor(
+    readonly policy: string,
+    readonly rule: string,
+  ) {
+    super('deadline exceeded');
+  }
+}
+
+function evaluateWithin(policies: readonly Policy[], given: Evidence, now: Date): Report {
   // Saved evidence may come from anywhere; its lists are put in their documented order so that
   // the report is sorted and byte-identical whatever order the file had.
   const { schemaVersion: _version, tool, ...parts } = given;
@@ -57,11 +92,14 @@ export function evaluatePolicies(policies: readonly Policy[], given: Evidence, n
   for (const policy of policies) {
     for (const rule of policy.rules) {
       const compiled = compileRule(policy, rule);
+      passDeadline(policy, rule);
       const cost = admitCost(policy, rule, compiled, shape, spent, limits);
       spent += cost;
       // Explaining a failure re-runs part of the rule: only while the total budget allows it.
       const explain = spent + cost <= limits.total;
       const result = evaluateRule(policy, rule, compiled, context, evidence, now, notices, explain);
+      // A rule cut short by the deadline has no result: the whole evaluation gives none.
+      if (deadlineExpired()) throw new DeadlineExceededSignal(policy.name, rule.name);
       if (result.status !== 'pass' && explain) spent += cost;
       results.push(result);
     }
@@ -134,6 +172,14 @@ function admitCost(policy: Policy, rule: PolicyRule, compiled: CompiledRule, sha
     });
   }
   return cost;
+}
+
+function passDeadline(policy: Policy, rule: PolicyRule): void {
+  try {
+    checkDeadline(true);
+  } catch {
+    throw new DeadlineExceededSignal(policy.name, rule.name);
+  }
 }
 
 function evaluateRule(

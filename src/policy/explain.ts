@@ -1,6 +1,6 @@
 import { serialize } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { policyEnvironment } from './cel-env.js';
+import { parsePolicyExpression } from './cel-env.js';
 
 const MAX_SHOWN = 10;
 
@@ -19,7 +19,7 @@ export function explainFailure(ast: ASTNode, context: Record<string, unknown>): 
     let culprits: unknown;
     try {
       const filter = `(${serialize(range)}).filter(${variable}, !(${serialize(body)}))`;
-      culprits = policyEnvironment().evaluate(filter, context);
+      culprits = parsePolicyExpression(filter)(context);
     } catch {
       continue;
     }
@@ -40,7 +40,7 @@ function existential(ast: ASTNode, context: Record<string, unknown>): string | u
   const range = ast.args[1];
   let items: unknown;
   try {
-    items = policyEnvironment().evaluate(serialize(range), context);
+    items = parsePolicyExpression(serialize(range))(context);
   } catch {
     return undefined;
   }

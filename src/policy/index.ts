@@ -1,7 +1,9 @@
-export { CEL_LIMITS, policyEnvironment, POLICY_VARIABLES, toCelValue, VOUCH_FUNCTIONS } from './cel-env.js';
+export { CEL_LIMITS, parsePolicyExpression, policyEnvironment, POLICY_VARIABLES, toCelValue, VOUCH_FUNCTIONS } from './cel-env.js';
+export { DEFAULT_POLICY_TIMEOUT_MS } from './deadline.js';
 export { clearCompiledExpressions, compileExpression, MAX_RULE_COST, regexHazard } from './compile.js';
 export { estimateCost } from './cost.js';
 export { costLimits, evaluatePolicies, MAX_TOTAL_COST } from './evaluate.js';
+export type { EvaluateOptions } from './evaluate.js';
 export { globMatch, licenseSatisfies, parsePurl, semverCompare, semverValid } from './functions.js';
 export { checkPolicyText, MAX_ALIAS_COUNT, MAX_POLICY_BYTES, parsePolicy } from './parse.js';
 export { waiverExpiry } from './waivers.js';

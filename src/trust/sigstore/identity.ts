@@ -8,9 +8,12 @@
  * (3) the report shows the identity and Fulcio extensions, matched or not.
  * Regular expressions are always anchored: the whole value must match (cosign uses Go's regexp
  * MatchString, which is unanchored; anchoring is the safer reading and is documented in --help).
+ * They run on re2js (RE2 syntax, as cosign's Go regexp): matching is linear in the identity
+ * whatever the pattern, so a pattern such as `(a+)+$` cannot stall a verification.
  */
 import type { X509Certificate } from '@sigstore/core';
 import { ASN1Obj } from '@sigstore/core';
+import { RE2JS } from 're2js';
 import type { ExpectedSigner, StageResult, VerifiedSigner } from './types.js';
 
 const FULCIO = '1.3.6.1.4.1.57264.1';
@@ -66,9 +69,15 @@ export function namesSigner(expected: ExpectedSigner): boolean {
   return expected.identity !== undefined || expected.identityRegexp !== undefined;
 }
 
-/** Compiles an anchored regular expression: the whole value must match. */
-export function anchored(re: string): RegExp {
-  return new RegExp(`^(?:${re})$`, 'u');
+/**
+ * Compiles an anchored regular expression: the whole value must match. The pattern is compiled on
+ * its own and matched with RE2's whole-input match (not by pasting it into `^(?:…)$`), so a
+ * pattern like `a)|(.*` cannot escape the anchors. Throws on a pattern RE2 rejects
+ * (back-references, lookaround); the CLI reports that as a usage error before any work.
+ */
+export function anchored(re: string): { test(value: string): boolean } {
+  const compiled = RE2JS.compile(re);
+  return { test: (value) => compiled.matcher(value).matches() };
 }
 
 /** Checks a keyless signer against the expectation; both identity and issuer must hold when given. */
