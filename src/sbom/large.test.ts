@@ -46,6 +46,17 @@ test('sbom: items equal in every scalar field but not nested ones are distinct',
   assert.equal(readSbom(text).kind, 'sbom');
 });
 
+test('sbom: SPDX 2.3 with 100,000 packages each described by a relationship reads in linear time', { timeout: 120_000 }, () => {
+  const packages = Array.from({ length: 100_000 }, (_, i) => ({ SPDXID: `SPDXRef-Package-${i}`, name: `p-${i}`, downloadLocation: 'NOASSERTION' }));
+  const relationships = packages.map((p) => ({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: p.SPDXID }));
+  const text = JSON.stringify({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'big', documentNamespace: 'https://example.com/big', creationInfo: { created: '2025-01-01T00:00:00Z', creators: ['Tool: test'] }, packages, relationships });
+  const result = readSbom(text);
+  assert.equal(result.kind, 'sbom');
+  if (result.kind !== 'sbom') return;
+  assert.equal(result.document.describes?.length, 100_000);
+  assert.deepEqual(result.document.issues, []);
+});
+
 test('sbom: canonical JSON text ignores key order and nothing else', () => {
   assert.equal(canonical({ b: 1, a: [1, { d: null, c: 'x' }] }), canonical({ a: [1, { c: 'x', d: null }], b: 1 }));
   assert.notEqual(canonical({ a: [1, 2] }), canonical({ a: [2, 1] }));
