@@ -31,8 +31,9 @@ The package is a local file, an http(s) URL, or a name looked up in a signed rep
     const { args, flags } = await this.parse(Apk);
     const ctx = this.contextFrom(flags);
     const options = toApkOptions(args.package, flags);
+    const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectApkEvidence } = await import('../pipeline/apk.js');
     const evidence = await collectApkEvidence(options, ctx);
-    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+    await this.judge(evidence, policies, flags, ctx);
   }
 }

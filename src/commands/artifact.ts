@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
 import { limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
-import { toArtifactOptions } from '../cli/options.js';
+import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
 
 export default class Artifact extends VouchCommand {
   static override summary = 'Verify a file (or a digest) against a Sigstore bundle and/or SLSA provenance.';
@@ -33,9 +33,11 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Artifact);
     const ctx = this.contextFrom(flags);
+    requireSourceUri(flags, flags.policy ?? []);
     const options = toArtifactOptions(args.artifact, flags);
+    const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectArtifactEvidence } = await import('../pipeline/artifact.js');
     const evidence = await collectArtifactEvidence(options, ctx);
-    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+    await this.judge(evidence, policies, flags, ctx);
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
 import { limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
-import { toImageOptions } from '../cli/options.js';
+import { requireSourceUri, toImageOptions } from '../cli/options.js';
 
 export default class Image extends VouchCommand {
   static override summary = 'Verify a container image: signatures, attestations, provenance, installed contents vs SBOM.';
@@ -33,9 +33,11 @@ References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Image);
     const ctx = this.contextFrom(flags);
+    requireSourceUri(flags, flags.policy ?? []);
     const options = toImageOptions(args.image, flags);
+    const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectImageEvidence } = await import('../pipeline/image.js');
     const evidence = await collectImageEvidence(options, ctx);
-    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+    await this.judge(evidence, policies, flags, ctx);
   }
 }
