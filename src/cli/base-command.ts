@@ -34,7 +34,7 @@ export const verifyFlags = {
   policy: Flags.string({
     char: 'p',
     summary: 'Policy to evaluate (repeatable; all must pass): a built-in name or a YAML file.',
-    description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict; their source is policies/<name>.yaml).',
+    description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict; their source is policies/<name>.yaml). Without --policy the default policy applies: it fails unless a signer is named. docs/policy.md tables what each demands.',
     multiple: true,
   }),
 };

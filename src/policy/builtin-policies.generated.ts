@@ -7,7 +7,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "default": {
     "name": "default",
     "source": "builtin:default",
-    "digest": "sha256:b5597b8aeb97dd9cac5a43b31c22b484c12b48e96963ceb66c8028381b582686",
+    "digest": "sha256:dfc31bcd703b016763ea02d8773d7000cf15e18791c79de7c8d02e21ccc9f357",
     "rules": [
       {
         "name": "checks-ran",
@@ -58,7 +58,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "no-unowned-files",
         "match": "subject.kind == \"image\" && reconciliation != null && reconciliation.findings.all(f, f.code != \"DB_ABSENT\")",
-        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"etc/apk/keys/*.pub\",\n  \"lib/apk\", \"lib/apk/db/installed\", \"lib/apk/db/lock\", \"lib/apk/db/triggers\",\n  \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\", \"usr/lib/apk/db/installed\",\n  \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\", \"usr/lib/apk/db/scripts.tar\",\n  \"usr/lib/apk/db/scripts.tar.gz\", \"var/cache/apk/APKINDEX.????????.tar.gz\",\n  \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\", \"dev/null\", \"dev/random\",\n  \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n].exists(g, f.path.matchesGlob(g))))",
+        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
         "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
@@ -107,7 +107,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "sbom": {
     "name": "sbom",
     "source": "builtin:sbom",
-    "digest": "sha256:c24583f9f75e30dad7c83eb93bfc6710b61e0f8f5b1ea932ad057a1cc408b70c",
+    "digest": "sha256:ccb639fd606455bfdd610759f6008dc9b6231e7151420a92dab12f26021592c6",
     "rules": [
       {
         "name": "subject-has-contents",
@@ -174,7 +174,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "no-unowned-files",
         "match": "subject.kind == \"image\" && reconciliation != null",
-        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"etc/apk/keys/*.pub\",\n  \"lib/apk\", \"lib/apk/db/installed\", \"lib/apk/db/lock\", \"lib/apk/db/triggers\",\n  \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\", \"usr/lib/apk/db/installed\",\n  \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\", \"usr/lib/apk/db/scripts.tar\",\n  \"usr/lib/apk/db/scripts.tar.gz\", \"var/cache/apk/APKINDEX.????????.tar.gz\",\n  \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\", \"dev/null\", \"dev/random\",\n  \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n].exists(g, f.path.matchesGlob(g))))",
+        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
         "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
@@ -246,7 +246,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "strict": {
     "name": "strict",
     "source": "builtin:strict",
-    "digest": "sha256:c155f3e541ad8857b84011cdf1468f50f48a15cbb6811645d71b1a5b8802b6e7",
+    "digest": "sha256:154446f201d5bbe454371b0eba76246cb92e3f67622dd9deae19d2929fdda2b9",
     "rules": [
       {
         "name": "checks-ran",
@@ -323,7 +323,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "contents-match-sbom",
         "match": "subject.kind == \"image\"",
-        "expression": "reconciliation != null && reconciliation.findings.all(f, f.code == \"FILE_UNOWNED\" && has(f.path) && [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"etc/apk/keys/*.pub\",\n  \"lib/apk\", \"lib/apk/db/installed\", \"lib/apk/db/lock\", \"lib/apk/db/triggers\",\n  \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\", \"usr/lib/apk/db/installed\",\n  \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\", \"usr/lib/apk/db/scripts.tar\",\n  \"usr/lib/apk/db/scripts.tar.gz\", \"var/cache/apk/APKINDEX.????????.tar.gz\",\n  \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\", \"dev/null\", \"dev/random\",\n  \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n].exists(g, f.path.matchesGlob(g)))",
+        "expression": "reconciliation != null && reconciliation.findings.all(f, f.code == \"FILE_UNOWNED\" && has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\")))",
         "message": "the installed contents disagree with the SBOMs: every reconciliation finding fails strict except files that image builders write themselves (the allow-list of the sbom policy)",
         "severity": "error"
       }
