@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, Flags } from '@oclif/core';
+import { Command, Errors, Flags } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
 import { isVouchError, messageOf, VouchError } from '../errors.js';
 import type { Evidence } from '../evidence/index.js';
 import type { RunContext } from '../context.js';
 import { REPORT_FORMATS } from '../report/types.js';
+import type { Policy } from '../policy/index.js';
 import type { Report, ReportFormat } from '../report/types.js';
+import { parseEffectiveTime } from './effective-time.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { loadPolicies } from './policies.js';
 import { stderrLogger } from './logger.js';
@@ -35,7 +38,7 @@ export const verifyFlags = {
   policy: Flags.string({
     char: 'p',
     summary: 'Policy to evaluate (repeatable; all must pass): a built-in name or a YAML file.',
-    description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict; their source is policies/<name>.yaml).',
+    description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict; their source is policies/<name>.yaml). Without --policy the default policy applies: it fails unless a signer is named. docs/policy.md tables what each demands.',
     multiple: true,
   }),
 };
@@ -56,11 +59,45 @@ export interface ReportFlagValues {
 export abstract class VouchCommand extends Command {
   private jsonMode = false;
 
+  /**
+   * Every error the command-line parser raises is a usage error, exit 2, with oclif's message. Some
+   * of oclif's own (a value outside --format's options, a flag given no value) carry no exit code
+   * and would otherwise take the configured default, 3, which means "could not check".
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- oclif's FlagOutput/ArgOutput (Record<string, any>), not exported
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (err) {
+      if (isVouchError(err)) throw err;
+      if (err instanceof Errors.CLIError) {
+        err.oclif.exit = EXIT.USAGE;
+        throw err;
+      }
+      throw new Errors.CLIError(messageOf(err), { exit: EXIT.USAGE });
+    }
+  }
+
   /** Builds the run context: effective time from the flag (else the clock), logger on stderr. */
   protected contextFrom(flags: ReportFlagValues): RunContext {
     this.jsonMode = flags.json || flags.format === 'json';
     policyTimeout(flags['policy-timeout']); // a usage error before any work, not after the image is read
+    // --json means --format json: with another format named the two contradict each other.
+    if (flags.json && flags.format !== 'json' && flags.format !== 'text') {
+      throw new VouchError({ code: 'USAGE', message: `--json contradicts --format ${flags.format}: give one of them` });
+    }
     return { now: parseEffectiveTime(flags['effective-time']), log: stderrLogger(flags.verbose) };
+  }
+
+  /**
+   * Loads the --policy values (default: the default policy) before anything is fetched or read, so
+   * that an unknown built-in name or an invalid policy file is a usage error (exit 2) at once.
+   */
+  protected policiesFrom(specs: readonly string[]): Promise<Policy[]> {
+    return loadPolicies(specs);
   }
 
   protected formatOf(flags: ReportFlagValues): ReportFormat {
@@ -72,8 +109,7 @@ export abstract class VouchCommand extends Command {
    * The policy engine (CEL) is imported here, not at start-up, so `--help` and usage errors stay
    * fast; it is imported without the policy parser (yaml, ajv), which only policy files need.
    */
-  protected async judge(evidence: Evidence, policySpecs: readonly string[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
-    const policies = await loadPolicies(policySpecs);
+  protected async judge(evidence: Evidence, policies: readonly Policy[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
     const { evaluatePolicies } = await import('../policy/evaluate.js');
     const report = evaluatePolicies(policies, evidence, ctx.now, { timeoutMs: policyTimeout(flags['policy-timeout']) });
     await this.emit(report, flags);
@@ -120,15 +156,6 @@ export abstract class VouchCommand extends Command {
     }
     process.exitCode = code;
   }
-}
-
-function parseEffectiveTime(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
-    throw new VouchError({ code: 'USAGE', message: `--effective-time must be an ISO-8601 time, got ${JSON.stringify(value)}` });
-  }
-  return new Date(t);
 }
 
 /** --policy-timeout: whole milliseconds, 1 to 3600000 (an hour); absent means the library's default. */

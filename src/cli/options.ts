@@ -89,6 +89,43 @@ export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
   });
 }
 
+/** The flags that state a provenance expectation besides --source-uri, which each of them needs. */
+const SOURCE_DEPENDENT_FLAGS = ['source-branch', 'source-tag', 'source-versioned-tag', 'builder-id', 'build-workflow-input'];
+
+/**
+ * The built-in policies that demand provenance of images and artifacts. Naming one of them without
+ * --source-uri is a usage error: they would fail anyway, since a provenance that names no source
+ * repository lets any repository's build on a trusted builder pass.
+ */
+const PROVENANCE_POLICIES = ['provenance', 'strict'];
+
+const SOURCE_URI_HINT = 'e.g. --source-uri github.com/OWNER/REPO (the repository the provenance must name, as slsa-verifier requires)';
+
+/**
+ * Provenance is verified against the repository it must come from, as slsa-verifier does: without
+ * --source-uri any repository's build on a trusted builder would pass. Every other provenance
+ * expectation, an --attestation to verify, or a built-in policy that demands provenance therefore
+ * needs it.
+ */
+export function requireSourceUri(flags: FlagBag, policySpecs: readonly string[]): void {
+  if (str(flags, 'source-uri') !== undefined) return;
+  const dependent = SOURCE_DEPENDENT_FLAGS.find((name) => str(flags, name) !== undefined || strs(flags, name).length > 0);
+  const reason = dependent !== undefined
+    ? `--${dependent}`
+    : strs(flags, 'attestation').length > 0
+      ? '--attestation (provenance verification)'
+      : (() => {
+          const policy = policySpecs.find((p) => PROVENANCE_POLICIES.includes(p));
+          return policy === undefined ? undefined : `--policy ${policy}`;
+        })();
+  if (reason === undefined) return;
+  throw new VouchError({
+    code: 'USAGE',
+    message: `${reason} needs --source-uri: provenance without the source repository it must name lets any repository's build on a trusted builder pass`,
+    hints: [SOURCE_URI_HINT],
+  });
+}
+
 export function toProvenanceExpectations(flags: FlagBag): ProvenanceExpectations {
   const workflowInputs: Record<string, string> = {};
   for (const pair of strs(flags, 'build-workflow-input')) {

@@ -36,8 +36,9 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     const { args, flags } = await this.parse(Apk);
     const ctx = this.contextFrom(flags);
     const options = toApkOptions(args.package, flags);
+    const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectApkEvidence } = await import('../pipeline/apk.js');
     const evidence = await collectApkEvidence(options, ctx);
-    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+    await this.judge(evidence, policies, flags, ctx);
   }
 }

@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
 import { limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
-import { toArtifactOptions } from '../cli/options.js';
+import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
 
 export default class Artifact extends VouchCommand {
   static override summary = 'Verify a file (or a digest) against a Sigstore bundle and/or SLSA provenance.';
   static override description = `Verifies a Sigstore bundle (v0.1-v0.3: message signature or DSSE) over the file, anchored in the trusted root: certificate chain, identity, and transparency-log proof. With --attestation, verifies in-toto SLSA provenance (v0.2, v1) for the file against the expectations given; for an image digest, also Google Cloud Build provenance as gcloud prints it (--show-provenance --format json), against GCB's embedded keys.
-Keyless verification needs the expected signer: --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], or --builder-id for provenance. Offline by default: the embedded public-good trusted root, no network.`;
+Keyless verification needs the expected signer: --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], Provenance needs --source-uri: without it any repository's build on a trusted builder would pass. Offline by default: the embedded public-good trusted root, no network.`;
 
   static override examples = [
     '<%= config.bin %> artifact ./release.tar.gz --bundle release.tar.gz.sigstore.json --certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0 --certificate-oidc-issuer https://token.actions.githubusercontent.com',
@@ -34,9 +34,11 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Artifact);
     const ctx = this.contextFrom(flags);
+    requireSourceUri(flags, flags.policy ?? []);
     const options = toArtifactOptions(args.artifact, flags);
+    const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectArtifactEvidence } = await import('../pipeline/artifact.js');
     const evidence = await collectArtifactEvidence(options, ctx);
-    await this.judge(evidence, flags.policy ?? [], flags, ctx);
+    await this.judge(evidence, policies, flags, ctx);
   }
 }

@@ -64,6 +64,7 @@ async function verifyVia(intercept: Intercept, extra: readonly string[] = TRUST)
 interface Report {
   readonly verdict?: string;
   readonly error?: { code: string; message: string };
+  readonly results?: readonly { policy: string; rule: string; status: string }[];
   readonly evidence?: {
     readonly checks: readonly { id: string; status: string; code: string; details?: { lookups?: readonly { method: string; outcome: string; target: string }[] } }[];
     readonly signatures: readonly { kind: string; verified: boolean; code: string }[];
@@ -127,7 +128,7 @@ test('registry fault: 429 with Retry-After: 1 on the first manifest request is w
   assert.ok(Date.now() - started >= 1000, 'Retry-After was honoured');
 });
 
-test('registry fault: 404 for every signature and attachment tag is "nothing there"; with --key it is SIGNATURE_NOT_FOUND', skip, async () => {
+test('registry fault: 404 for every signature and attachment tag is "nothing there": with no signer named the default policy fails; with --key it is SIGNATURE_NOT_FOUND', skip, async () => {
   const attachmentTag = /\/manifests\/sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/;
   const notFound: Intercept = (req, res) => {
     if (!attachmentTag.test(req.url ?? '') && !(req.url ?? '').includes('/referrers/')) return false;
@@ -137,7 +138,9 @@ test('registry fault: 404 for every signature and attachment tag is "nothing the
   };
 
   const unsigned = await verifyVia(notFound, []);
-  assert.equal(unsigned.r.code, 0, `nothing attached and nothing required: ${describeRun(unsigned.r)}`);
+  // Nothing attached and no signer named: the lookup itself passed, but nothing vouches for the image.
+  assert.equal(unsigned.r.code, 1, describeRun(unsigned.r));
+  assert.equal(reportOf(unsigned.r).results?.find((x) => x.rule === 'signer-named')?.status, 'fail');
   const lookup = checkOf(reportOf(unsigned.r), 'image.signatures.lookup');
   assert.equal(lookup?.status, 'pass');
   assert.equal(lookup?.code, 'ATTACHMENTS_NONE');

@@ -150,7 +150,9 @@ function apkEvidence(
       findings,
     },
     expectations: {
-      signature: true,
+      // A signer is named when there is a trusted key (--apk-key, --keyring or the system's
+      // /etc/apk/keys, as apk itself trusts); with none, policies' signer rules fail.
+      signature: keyring.keys.length > 0,
       keys: keyring.keys.map((k) => k.name).sort(),
       ...(options.repository !== undefined ? { repository: options.repository, arch: options.arch, package: options.target } : {}),
     },

@@ -13,7 +13,7 @@ import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
 import type { ArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
-import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
+import { provenanceExpectationsEvidence, provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
 import { verifyAttestationEntry } from './provenance-entry.js';
 import { signerEvidence } from './signer-evidence.js';
 import type { EntryVerification } from './provenance-entry.js';
@@ -46,7 +46,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     if (provenanceExpectationsGiven(options.provenance)) {
       // Expectations without provenance to check them against must not pass silently.
       const check: Check = { id: 'provenance.attestation', status: 'fail', code: 'PROVENANCE_MISSING', message: 'provenance expectations were given but no --attestation to check them against' };
-      return { ...NO_PROVENANCE, checks: [check], expectations: { provenance: true } };
+      return { ...NO_PROVENANCE, checks: [check], expectations: provenanceExpectationsEvidence(options.provenance) };
     }
     return NO_PROVENANCE;
   }
@@ -86,7 +86,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     attestations: candidates.flatMap((c) => c.attestations),
     provenance: candidates.flatMap((c) => (c.provenance ? [c.provenance] : [])),
     warnings,
-    expectations: { provenance: true },
+    expectations: provenanceExpectationsEvidence(options.provenance),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Check } from '../evidence/index.js';
 import type { Discovery } from '../sources/image/discover-types.js';
 import type { ImageAttachmentEvidence } from './image-attachments.js';
-import { provenanceExpectationsGiven } from './provenance-expectations.js';
+import { provenanceExpectationsEvidence, provenanceExpectationsGiven } from './provenance-expectations.js';
 import type { ImageOptions } from './options.js';
 
 /** A signer was named (key or keyless identity): a verified signature is then required. */
@@ -55,14 +55,7 @@ export function imageExpectations(options: ImageOptions): Record<string, string 
     if (sigstore.insecureIgnoreTlog) out['insecureIgnoreTlog'] = true;
     if (options.dockerReference !== undefined) out['dockerReference'] = options.dockerReference;
   }
-  if (provenanceExpectationsGiven(provenance)) {
-    out['provenance'] = true;
-    if (provenance.sourceUri !== undefined) out['sourceUri'] = provenance.sourceUri;
-    if (provenance.sourceBranch !== undefined) out['sourceBranch'] = provenance.sourceBranch;
-    if (provenance.sourceTag !== undefined) out['sourceTag'] = provenance.sourceTag;
-    if (provenance.sourceVersionedTag !== undefined) out['sourceVersionedTag'] = provenance.sourceVersionedTag;
-    if (provenance.builderId !== undefined) out['builderId'] = provenance.builderId;
-  }
+  if (provenanceExpectationsGiven(provenance)) Object.assign(out, provenanceExpectationsEvidence(provenance));
   out['platform'] = options.platform;
   return out;
 }

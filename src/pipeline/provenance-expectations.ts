@@ -18,3 +18,18 @@ export function toExpectationsInput(p: ProvenanceExpectations, namedSigner: Iden
     workflowInputs: p.workflowInputs,
   };
 }
+
+/**
+ * What the Evidence records of the user's provenance expectations: `provenance: true` and each value
+ * given. Policies read `sourceUri` to refuse provenance checked without a source repository (then
+ * any repository's build on a trusted builder would pass).
+ */
+export function provenanceExpectationsEvidence(p: ProvenanceExpectations): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = { provenance: true };
+  if (p.sourceUri !== undefined) out['sourceUri'] = p.sourceUri;
+  if (p.sourceBranch !== undefined) out['sourceBranch'] = p.sourceBranch;
+  if (p.sourceTag !== undefined) out['sourceTag'] = p.sourceTag;
+  if (p.sourceVersionedTag !== undefined) out['sourceVersionedTag'] = p.sourceVersionedTag;
+  if (p.builderId !== undefined) out['builderId'] = p.builderId;
+  return out;
+}

@@ -7,7 +7,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "default": {
     "name": "default",
     "source": "builtin:default",
-    "digest": "sha256:22be2b0bdeb192010a1558f380520f8dc66e78030b68d11208edf8a87e80a1c0",
+    "digest": "sha256:dfc31bcd703b016763ea02d8773d7000cf15e18791c79de7c8d02e21ccc9f357",
     "rules": [
       {
         "name": "checks-ran",
@@ -19,6 +19,12 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "name": "checks-passed",
         "expression": "checks.all(c, c.status != \"fail\")",
         "message": "a check failed (see the checks above)",
+        "severity": "error"
+      },
+      {
+        "name": "signer-named",
+        "expression": "(has(expectations.signature) && expectations.signature == true) || (has(expectations.provenance) && expectations.provenance == true && has(expectations.sourceUri))",
+        "message": "no signer was named, so no signature can vouch for this subject: give --key, or --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp); for apk packages a trusted key (--apk-key, --keyring); for provenance --source-uri. To check the contents only, use --policy sbom",
         "severity": "error"
       },
       {
@@ -36,6 +42,13 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "severity": "error"
       },
       {
+        "name": "provenance-source-named",
+        "match": "has(expectations.provenance) && expectations.provenance == true",
+        "expression": "has(expectations.sourceUri) && expectations.sourceUri != \"\"",
+        "message": "provenance was checked without a source repository (--source-uri), so any repository's build on a trusted builder would pass",
+        "severity": "error"
+      },
+      {
         "name": "owned-files-intact",
         "match": "subject.kind == \"image\" && reconciliation != null",
         "expression": "reconciliation.findings.all(f, !(f.code in [\"FILE_MISSING\", \"FILE_MODIFIED\", \"FILE_MODE_MISMATCH\",\n  \"FILE_TYPE_MISMATCH\", \"FILE_OWNER_MISMATCH\", \"FILE_UNVERIFIABLE\", \"FILE_OWNED_TWICE\",\n  \"SBOM_FILE_MISSING\", \"SBOM_FILE_MODIFIED\"]))",
@@ -45,8 +58,8 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "no-unowned-files",
         "match": "subject.kind == \"image\" && reconciliation != null && reconciliation.findings.all(f, f.code != \"DB_ABSENT\")",
-        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && [\n  \"etc/apk/*\", \"lib/apk\", \"lib/apk/db/*\", \"usr/lib/apk/db/*\", \"lib/apk/exec/*\", \"usr/lib/apk/exec/*\",\n  \"var/cache/apk/*\", \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/*\"\n].exists(g, f.path.matchesGlob(g))))",
-        "message": "the image holds files no package installed and no image builder writes (added after the build?)",
+        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
+        "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
       {
@@ -62,8 +75,14 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "provenance": {
     "name": "provenance",
     "source": "builtin:provenance",
-    "digest": "sha256:96a9988391cb25f34e52009445c91cd3a02093ad160f8ee6bf6b6e56d3a25aef",
+    "digest": "sha256:b42f9776b9acb378316050ffcd5772c770fa4e283df00bfbf9c482998c257346",
     "rules": [
+      {
+        "name": "source-named",
+        "expression": "has(expectations.provenance) && expectations.provenance == true && has(expectations.sourceUri) && expectations.sourceUri != \"\"",
+        "message": "no source repository was named (--source-uri), so any repository's build on a trusted builder would pass",
+        "severity": "error"
+      },
       {
         "name": "provenance-verified",
         "expression": "provenance.exists(p, p.verified)",
@@ -88,8 +107,14 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "sbom": {
     "name": "sbom",
     "source": "builtin:sbom",
-    "digest": "sha256:f8148bf9179184cf2e00696c5efe15ea27b2b9f23efae060d24b48f5d72964f8",
+    "digest": "sha256:ccb639fd606455bfdd610759f6008dc9b6231e7151420a92dab12f26021592c6",
     "rules": [
+      {
+        "name": "subject-has-contents",
+        "expression": "subject.kind == \"image\" || subject.kind == \"apk\"",
+        "message": "the sbom policy reconciles the contents of images and apk packages; a plain file has none",
+        "severity": "error"
+      },
       {
         "name": "sbom-examined",
         "match": "subject.kind != \"artifact\"",
@@ -102,6 +127,13 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "match": "subject.kind != \"artifact\" && sbom != null",
         "expression": "sbom.documents.all(d, d.issues.size() == 0)",
         "message": "an SBOM document has validation issues",
+        "severity": "error"
+      },
+      {
+        "name": "apk-contents-intact",
+        "match": "subject.kind == \"apk\"",
+        "expression": "[\"apk.format\", \"apk.paths\", \"apk.datahash\", \"apk.file-checksums\"].all(id,\n  checks.exists(c, c.id == id && c.status == \"pass\"))",
+        "message": "the package's contents were not verified (format, paths, data hash or file checksums; see the checks)",
         "severity": "error"
       },
       {
@@ -142,8 +174,8 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "no-unowned-files",
         "match": "subject.kind == \"image\" && reconciliation != null",
-        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && [\n  \"etc/apk/*\", \"lib/apk\", \"lib/apk/db/*\", \"usr/lib/apk/db/*\", \"lib/apk/exec/*\", \"usr/lib/apk/exec/*\",\n  \"var/cache/apk/*\", \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/*\"\n].exists(g, f.path.matchesGlob(g))))",
-        "message": "the image holds files no package installed and no image builder writes (added after the build?)",
+        "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
+        "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
       {
@@ -180,10 +212,17 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "signature": {
     "name": "signature",
     "source": "builtin:signature",
-    "digest": "sha256:a4d906c1248eab568307b84011b5d3cad64b45289dc4f97811e1df60c167b1b8",
+    "digest": "sha256:f98630202cf102cb23a20b2732d4e2a989bfce1fee7bbae3ac79bca24bcec79b",
     "rules": [
       {
+        "name": "signer-named",
+        "expression": "has(expectations.signature) && expectations.signature == true",
+        "message": "no signer was named, so no signature can vouch for this subject: give --key, or --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp); for apk packages a trusted key (--apk-key, --keyring)",
+        "severity": "error"
+      },
+      {
         "name": "signature-verified",
+        "match": "has(expectations.signature) && expectations.signature == true",
         "expression": "signatures.exists(s, s.verified)",
         "message": "no signature on this subject verified",
         "severity": "error"
@@ -207,7 +246,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "strict": {
     "name": "strict",
     "source": "builtin:strict",
-    "digest": "sha256:f2c3170da782f199d4c5b8ee2e3e05d76df1e6dcebe87d9469d456e53b3fbdb7",
+    "digest": "sha256:154446f201d5bbe454371b0eba76246cb92e3f67622dd9deae19d2929fdda2b9",
     "rules": [
       {
         "name": "checks-ran",
@@ -228,6 +267,12 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "severity": "error"
       },
       {
+        "name": "signer-named",
+        "expression": "has(expectations.signature) && expectations.signature == true",
+        "message": "no signer was named, so no signature can vouch for this subject: give --key, or --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp); for apk packages a trusted key (--apk-key, --keyring)",
+        "severity": "error"
+      },
+      {
         "name": "signature-verified",
         "expression": "signatures.exists(s, s.verified)",
         "message": "no signature on this subject verified",
@@ -238,6 +283,13 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "match": "subject.kind != \"apk\"",
         "expression": "signatures.exists(s, s.verified && s.kind != \"apk-rsa\" && has(s.tlog) && s.tlog.size() > 0)",
         "message": "no verified signature has a transparency-log proof",
+        "severity": "error"
+      },
+      {
+        "name": "provenance-source-named",
+        "match": "subject.kind != \"apk\"",
+        "expression": "has(expectations.sourceUri) && expectations.sourceUri != \"\"",
+        "message": "no source repository was named (--source-uri), so any repository's build on a trusted builder would pass",
         "severity": "error"
       },
       {
@@ -271,7 +323,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       {
         "name": "contents-match-sbom",
         "match": "subject.kind == \"image\"",
-        "expression": "reconciliation != null && reconciliation.findings.all(f, f.code == \"FILE_UNOWNED\" && has(f.path) && [\n  \"etc/apk/*\", \"lib/apk\", \"lib/apk/db/*\", \"usr/lib/apk/db/*\", \"lib/apk/exec/*\", \"usr/lib/apk/exec/*\",\n  \"var/cache/apk/*\", \"etc/apko.json\", \"etc/os-release\", \"etc/passwd\", \"etc/group\", \"etc/shadow\",\n  \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\", \"etc/machine-id\", \"etc/ld.so.cache\",\n  \"etc/ssl/certs/ca-certificates.crt\", \"dev/*\"\n].exists(g, f.path.matchesGlob(g)))",
+        "expression": "reconciliation != null && reconciliation.findings.all(f, f.code == \"FILE_UNOWNED\" && has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\")))",
         "message": "the installed contents disagree with the SBOMs: every reconciliation finding fails strict except files that image builders write themselves (the allow-list of the sbom policy)",
         "severity": "error"
       }

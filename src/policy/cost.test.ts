@@ -106,6 +106,18 @@ describe('evaluation cost is bounded', () => {
     assert.equal(report.verdict, 'fail');
   });
 
+  test('default, sbom and strict together (each with the unowned-file allow-list) are admitted on such an image', () => {
+    const findings = Array.from({ length: 40_000 }, (_, i) => ({
+      level: 'file' as const, code: 'FILE_UNOWNED', path: i === 0 ? 'etc/apk/keys/vouch.rsa.pub' : `app/lib/module-${i}.js`,
+      message: 'is in the image but no package owns it', expected: 'owned by a package', found: 'file 0644 1234 bytes',
+    }));
+    const evidence: Evidence = { ...base, reconciliation: { ...base.reconciliation!, findings } };
+    const policies = ['default', 'sbom', 'strict'].map((name) => parsePolicy(readFileSync(`${PROJECT_ROOT}/policies/${name}.yaml`, 'utf8'), `builtin:${name}`));
+    const report = evaluatePolicies(policies, evidence, NOW);
+    assert.equal(report.results.find((r) => r.policy === 'sbom' && r.rule === 'no-unowned-files')?.status, 'fail');
+    assert.equal(report.results.find((r) => r.policy === 'strict' && r.rule === 'contents-match-sbom')?.status, 'fail');
+  });
+
   test('a glob from a literal allow-list is estimated as what it is: "dir/*" is linear, "*x*y" is not', () => {
     const shape = shapeOf({ subject: { reference: 'x'.repeat(1000) } });
     const cost = (expression: string) => {

@@ -23,12 +23,13 @@ export default class PolicyEval extends VouchCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PolicyEval);
     const ctx = this.contextFrom(flags);
+    const policies = await this.policiesFrom(flags.policy);
     let text: string;
     try {
       text = await readFile(flags.evidence, 'utf8');
     } catch (err) {
       throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read ${flags.evidence}: ${(err as Error).message}` });
     }
-    await this.judge(parseEvidence(text, flags.evidence), flags.policy, flags, ctx);
+    await this.judge(parseEvidence(text, flags.evidence), policies, flags, ctx);
   }
 }

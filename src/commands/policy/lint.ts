@@ -1,9 +1,10 @@
-import { Args, Command } from '@oclif/core';
+import { Args } from '@oclif/core';
+import { VouchCommand } from '../../cli/base-command.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import { readPolicyFile } from '../../cli/policies.js';
 import { messageOf } from '../../errors.js';
 
-export default class PolicyLint extends Command {
+export default class PolicyLint extends VouchCommand {
   static override summary = 'Check policy files: schema, waivers, and that every CEL expression compiles.';
   static override description = `Validates each file against policies/policy.schema.json and compiles every rule expression and guard in one pass, then lists every problem of every file with its JSON path: unknown fields, missing fields, waivers without owner or expiry or naming an unknown rule, CEL that does not parse, does not type-check, is not bool, uses an unsafe regular expression or is unbounded.
 Exit 0 when all files are valid, 1 when any has a problem.`;

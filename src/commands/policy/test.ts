@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
+import { VouchCommand } from '../../cli/base-command.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import { loadPolicy, readPolicyFile } from '../../cli/policies.js';
 import { isVouchError, messageOf, VouchError } from '../../errors.js';
@@ -10,7 +11,7 @@ import type { PolicyTestCase } from '../../policy/test-file.js';
 
 const TEST_FILE = /\.test\.ya?ml$/;
 
-export default class PolicyTest extends Command {
+export default class PolicyTest extends VouchCommand {
   static override summary = 'Run policy test cases: evidence with the verdict and rule results it must give.';
   static override description = `Runs every *.test.yaml file under the directory (or the files given). Each names policies and cases; a case gives evidence (a file or inline, with optional overrides) and the expected verdict and rule statuses. The file format is in docs/policy.md ("Testing policies").
 Exit 0 when every case passes, 1 when a case fails or a test file or policy is invalid, 2 when no test file is found.`;
