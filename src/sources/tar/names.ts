@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
+export { displayName } from '../../evidence/display-name.js';
+
 /**
  * Tar names are byte strings: Go's archive/tar (and so containerd and umoci) hands them to the
  * file system unchanged. Decoding them as UTF-8 with replacement characters would make two
@@ -50,25 +52,6 @@ export function hasRawBytes(name: string): boolean {
     if (c >= 0xdc80 && c <= 0xdcff && !isLowHalfOfPair(name, i)) return true;
   }
   return false;
-}
-
-/**
- * A printable, unambiguous form of a name for messages and text reports: escaped bytes as \xNN,
- * a backslash as \\, control characters as \u00NN. Names that are plain printable UTF-8 stay as
- * they are.
- */
-export function displayName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\\\u0000-\u001f\u007f\udc80-\udcff]/.test(name)) return name;
-  let out = '';
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c === 0x5c) out += '\\\\';
-    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else if (c >= 0xdc80 && c <= 0xdcff && !isLowHalfOfPair(name, i)) out += `\\x${(c - 0xdc00).toString(16).padStart(2, '0')}`;
-    else out += name[i];
-  }
-  return out;
 }
 
 function isLowHalfOfPair(s: string, i: number): boolean {
