@@ -6,7 +6,6 @@
  * \u00NN. Names that are plain printable UTF-8 stay as they are.
  */
 export function displayName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\\\u0000-\u001f\u007f\udc80-\udcff]/.test(name)) return name;
   let out = '';
   for (let i = 0; i < name.length; i++) {

@@ -75,8 +75,8 @@ test('hostile layers: GNU long names and PAX paths resolve as in Go, and contrad
   await refused([tar([pax({ mtime: 'soon' }), file('c', 'x')])], /PAX mtime "soon" is not a time/);
   await refused([tar([pax({ path: 'x', uid: '-1' }), file('c', 'x')])], /PAX uid "-1" is not a whole number/);
   // A global header: Go ignores it, GNU tar and libarchive apply its path to what follows.
-  await refused([tar([pax({ path: 'usr/bin/hello' }, 'g'), file('c', 'x')])], /PAX global header record "path"/);
-  await refused([tar([gnuLong('usr/bin/hello'), pax({ comment: 'x' }, 'g'), file('c', 'x')])], /global header between a meta header and its entry/);
+  await refused([tar([pax({ path: 'usr/bin/hello' }, 'g'), file('c', 'x')])], /entry 1 "PaxHeader": a PAX global header/);
+  await refused([tar([pax({ comment: 'even a comment' }, 'g'), file('c', 'x')])], /a PAX global header/);
   await refused([tar([pax({ path: 'usr/bin/hello' })])], /not followed by an entry/);
   // Types Go, containerd and other readers treat differently.
   await refused([tar([entry({ name: 'l', type: '2', linkname: 'x', content: file('usr/bin/hello', 'evil') })])], /a symlink entry with size 1024/);
@@ -105,12 +105,10 @@ test('hostile layers: GNU long names and PAX paths resolve as in Go, and contrad
         entry({ name: 'olddir/', type: '\0' }),
         gnuLong('long/link/target/name', 'K'),
         entry({ name: 'lnk', type: '2', linkname: 'short' }),
-        pax({ comment: 'git archive writes this' }, 'g'),
-        file('after-global', 'g'),
       ]),
     ]),
   );
-  assert.deepEqual(paths(fs), ['after-global', 'from/gnu', 'from/pax', 'from/prefix/name', 'gnu/atime-field-not-a-prefix', 'lnk', long, 'olddir'].sort());
+  assert.deepEqual(paths(fs), ['from/gnu', 'from/pax', 'from/prefix/name', 'gnu/atime-field-not-a-prefix', 'lnk', long, 'olddir'].sort());
   assert.equal(fs.table.files.get('olddir')?.type, 'dir');
   assert.equal(fs.table.files.get('lnk')?.linkTarget, 'long/link/target/name');
 });

@@ -15,8 +15,8 @@ import { checkPaxTime, paxInteger, parsePaxRecords } from './pax.js';
  *    and GNU long name (or PAX linkpath and GNU long link) differ is refused;
  *  - a second PAX header, GNU long name or long link for one entry is refused (Go keeps the last,
  *    others merge or keep the first), as is a meta header with no entry after it;
- *  - PAX global headers are ignored by Go but applied by GNU tar and libarchive: one with any
- *    record other than "comment" is refused;
+ *  - PAX global headers are refused: containerd ignores them, umoci refuses them, GNU tar and
+ *    libarchive apply them;
  *  - sparse files, contiguous files and unknown types are refused (containerd refuses or
  *    expands them); a size on a link, directory or device is refused (Go skips no data for it);
  *  - names are bytes, decoded losslessly (names.ts).
@@ -106,13 +106,10 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
           if (pending.pax) throw bad('a second PAX header for one entry');
           pending.pax = parseRecords(await readBody(raw.size, 'PAX header'), bad);
           continue;
-        case 'g': {
-          if (dangling) throw bad('a PAX global header between a meta header and its entry');
-          const global = parseRecords(await readBody(raw.size, 'PAX global header'), bad);
-          const key = [...global.keys()].find((k) => k !== 'comment');
-          if (key !== undefined) throw bad(`PAX global header record ${JSON.stringify(key)} (Go ignores global headers, other tar readers apply them)`);
-          continue;
-        }
+        case 'g':
+          // containerd skips global headers, umoci refuses the layer, GNU tar applies them to
+          // every later entry: three readings, so none is picked.
+          throw bad('a PAX global header (containerd ignores it, umoci refuses it, GNU tar applies it)');
         case 'L':
           if (pending.longName) throw bad('a second GNU long name for one entry');
           pending.longName = beforeNul(await readBody(raw.size, 'GNU long name'));
