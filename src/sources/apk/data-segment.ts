@@ -64,7 +64,7 @@ export function emptyDataSummary(): DataSummary {
  * The tar is read by vouch's one tar reader (sources/tar), which refuses archives that tar
  * readers would read differently (data after the end-of-archive marker, contradicting names).
  */
-export async function consumeDataSegment(source: AsyncIterable<Uint8Array>, options: DataSegmentOptions): Promise<DataSummary> {
+export async function consumeDataSegment(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: DataSegmentOptions): Promise<DataSummary> {
   const s = { ...emptyDataSummary(), mismatches: [] as ChecksumMismatch[], unchecked: [] as string[], unsafePaths: [] as { path: string; reason: string }[], sboms: [] as EmbeddedSbom[] };
   // Hard links carry their target's checksum; keep each file's (bounded by maxEntries).
   const fileSha1 = new Map<string, string>();
