@@ -48,7 +48,7 @@ const paths = (fs: ImageFilesystem): string[] => [...fs.table.files.keys()].sort
 test('hostile layers: entries after the end-of-archive marker are refused, zero padding is not', async () => {
   const evil = file('usr/bin/hello', 'backdoor');
   // An honest copy after the marker would hide the malicious one before it from a reader that goes on.
-  await refused([tar([evil], file('usr/bin/hello', 'honest'))], /entry 1: data after the end-of-archive marker at byte 2048 \(an entry "usr\/bin\/hello"\)/);
+  await refused([tar([evil], file('usr/bin/hello', 'honest'))], /[0-9a-f]: data after the end-of-archive marker at byte 2048 \(an entry "usr\/bin\/hello"\)/);
   // A whiteout after the marker would delete the backdoor only in that reader's view.
   await refused([tar([file('usr/bin/hello', 'x')]), tar([evil], file('usr/bin/.wh.hello'))], /after the end-of-archive marker/);
   // Any non-zero byte, anywhere after the marker, even off a block boundary.

@@ -90,7 +90,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
       if (block.length === BLOCK && !isZeroBlock(block)) index += 1;
       else if (block.length === BLOCK || block.length === 0) {
         if (dangling) throw bad('a PAX header or GNU long name is not followed by an entry');
-        if (block.length > 0) await endOfArchive(r, index);
+        if (block.length > 0) await endOfArchive(r);
         return;
       } else throw bad('the archive ends inside a header block');
       let raw: RawHeader;
@@ -240,11 +240,11 @@ function typeOf(flag: string, name: string, bad: (reason: string, name?: string)
  * After the first zero block: a second one ends the archive (Go), and from then on only zero
  * bytes may follow. One zero block at the very end is also an end, as in Go.
  */
-async function endOfArchive(r: ByteReader, index: number): Promise<void> {
+async function endOfArchive(r: ByteReader): Promise<void> {
   const second = await r.read(BLOCK);
   if (second.length === 0) return;
   if (second.length < BLOCK || !isZeroBlock(second)) {
-    throw new TarFormatError(`a zero block followed by data at byte ${r.position - second.length}`, index, undefined);
+    throw new TarFormatError(`a zero block followed by data at byte ${r.position - second.length}`, 0, undefined);
   }
   for (;;) {
     const at = r.position;
@@ -253,7 +253,7 @@ async function endOfArchive(r: ByteReader, index: number): Promise<void> {
     const nonZero = part.findIndex((b) => b !== 0);
     if (nonZero >= 0) {
       const offset = at + nonZero;
-      throw new TarFormatError(`data after the end-of-archive marker at byte ${offset}${await entryNameAt(r, part, nonZero, offset)}`, index, undefined);
+      throw new TarFormatError(`data after the end-of-archive marker at byte ${offset}${await entryNameAt(r, part, nonZero, offset)}`, 0, undefined);
     }
   }
 }
