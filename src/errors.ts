@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'EVIDENCE_INVALID',
   'NOT_IMPLEMENTED',
   'INTERNAL',
+  // an image layer's tar could be read differently by different tar readers (or not at all)
+  'LAYER_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

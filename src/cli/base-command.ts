@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { Command, Errors, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 import { isVouchError, messageOf, VouchError } from '../errors.js';
@@ -122,17 +123,23 @@ export abstract class VouchCommand extends Command {
     const format = this.formatOf(flags);
     const toFile = flags.output !== undefined;
     const color = !toFile && format === 'text' && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
-    const { renderReport, verdictLine } = await import('../report/index.js');
-    const text = renderReport(report, format, { color });
+    const { renderReportPieces, verdictLine } = await import('../report/index.js');
+    // Written piece by piece: a large JSON report is never one string.
+    const pieces = renderReportPieces(report, format, { color });
     if (toFile) {
       try {
-        await writeFile(flags.output as string, text);
+        const file = await open(flags.output as string, 'w');
+        try {
+          for (const piece of pieces) await file.write(piece);
+        } finally {
+          await file.close();
+        }
       } catch (err) {
         throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot write the report to ${flags.output}: ${messageOf(err)}`, cause: err });
       }
       process.stderr.write(`${verdictLine(report)}; ${format} report written to ${flags.output}\n`);
     } else {
-      process.stdout.write(text);
+      for (const piece of pieces) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
     }
   }
 

@@ -45,3 +45,10 @@ export const limitFlags = {
   'max-ratio': Flags.string({ summary: 'Largest decompressed-to-compressed ratio (default 1000; gzip bombs exceed it).', helpGroup: 'LIMITS' }),
   'max-document-size': Flags.string({ summary: 'Largest JSON document read whole: bundle, manifest, SBOM, index (default 64MiB).', helpGroup: 'LIMITS' }),
 };
+
+/** Caps that only an image has: several layers together, the reconciliation, zstd layers. */
+export const imageLimitFlags = {
+  'max-image-entries': Flags.string({ summary: 'Largest number of tar entries in all layers of an image together (default 2000000).', helpGroup: 'LIMITS' }),
+  'max-findings': Flags.string({ summary: 'Largest number of file and package findings for an image (default 200000).', helpGroup: 'LIMITS' }),
+  'max-zstd-window': Flags.string({ summary: 'Largest zstd window a layer may ask the decoder for (default 128MiB, at most 2GiB).', helpGroup: 'LIMITS' }),
+};

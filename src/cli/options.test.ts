@@ -38,7 +38,12 @@ test('options: sizes with and without units; anything else is a usage error', ()
 test('options: limits default to the generous caps and each flag replaces one', () => {
   assert.deepEqual(toLimits({}), DEFAULT_LIMITS);
   const l = toLimits({ 'max-size': '1MiB', 'max-entries': '10', 'max-ratio': '50', 'max-document-size': '2KiB' });
-  assert.deepEqual(l, { maxDecompressedBytes: 1024 ** 2, maxEntries: 10, maxRatio: 50, maxDocumentBytes: 2048 });
+  assert.deepEqual(l, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1024 ** 2, maxEntries: 10, maxRatio: 50, maxDocumentBytes: 2048 });
+  const image = toLimits({ 'max-image-entries': '5', 'max-findings': '7', 'max-zstd-window': '2GiB' });
+  assert.deepEqual(image, { ...DEFAULT_LIMITS, maxImageEntries: 5, maxFindings: 7, maxZstdWindow: 2 * 1024 ** 3 });
+  usage(() => toLimits({ 'max-zstd-window': '4GiB' }), /--max-zstd-window/);
+  usage(() => toLimits({ 'max-findings': '0' }), /--max-findings/);
+  usage(() => toLimits({ 'max-image-entries': 'x' }), /--max-image-entries/);
   usage(() => toLimits({ 'max-entries': '1.5' }), /--max-entries/);
   usage(() => toLimits({ 'max-ratio': '0' }), /--max-ratio/);
 });

@@ -204,5 +204,22 @@ export function toLimits(flags: FlagBag): Limits {
     maxEntries: entries === undefined ? DEFAULT_LIMITS.maxEntries : positiveInteger(entries, '--max-entries'),
     maxRatio: ratio === undefined ? DEFAULT_LIMITS.maxRatio : positiveInteger(ratio, '--max-ratio'),
     maxDocumentBytes: doc === undefined ? DEFAULT_LIMITS.maxDocumentBytes : parseSize(doc, '--max-document-size'),
+    ...optionalLimits(flags),
+  };
+}
+
+/** The image-wide caps (ignored by apk and artifact, which have no flags for them). */
+function optionalLimits(flags: FlagBag): Pick<Limits, 'maxImageEntries' | 'maxFindings' | 'maxZstdWindow'> {
+  const entries = str(flags, 'max-image-entries');
+  const findings = str(flags, 'max-findings');
+  const window = str(flags, 'max-zstd-window');
+  const zstd = window === undefined ? undefined : parseSize(window, '--max-zstd-window');
+  if (zstd !== undefined && (zstd < 1024 || zstd > 2 * 1024 ** 3)) {
+    throw new VouchError({ code: 'USAGE', message: `--max-zstd-window must be between 1KiB and 2GiB, got ${JSON.stringify(window)}` });
+  }
+  return {
+    maxImageEntries: entries === undefined ? DEFAULT_LIMITS.maxImageEntries : positiveInteger(entries, '--max-image-entries'),
+    maxFindings: findings === undefined ? DEFAULT_LIMITS.maxFindings : positiveInteger(findings, '--max-findings'),
+    maxZstdWindow: zstd ?? DEFAULT_LIMITS.maxZstdWindow,
   };
 }

@@ -8,6 +8,56 @@ export function stableStringify(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
+/**
+ * The same text as stableStringify, in pieces of about `pieceSize` characters: a report with
+ * hundreds of thousands of findings is written without ever being one string (V8 caps a string
+ * at about 512 MiB, and the sorted copy plus the text would double the memory).
+ */
+export function* stableStringifyPieces(value: unknown, pieceSize = 64 * 1024): Generator<string> {
+  const out = { text: '' };
+  yield* pieces(value, '', out, pieceSize);
+  out.text += '\n';
+  yield out.text;
+}
+
+function* pieces(v: unknown, indent: string, out: { text: string }, pieceSize: number): Generator<string> {
+  const text = leaf(v);
+  if (text !== undefined) {
+    out.text += text;
+    return;
+  }
+  const inner = `${indent}  `;
+  const members: [string | undefined, unknown][] = Array.isArray(v)
+    ? v.map((el: unknown) => [undefined, el === undefined ? null : el])
+    : Object.keys(v as object)
+        .sort()
+        .map((k): [string, unknown] => [k, (v as Record<string, unknown>)[k]])
+        .filter(([, m]) => m !== undefined && typeof m !== 'function');
+  const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
+  if (members.length === 0) {
+    out.text += open + close;
+    return;
+  }
+  out.text += open;
+  for (const [i, [key, member]] of members.entries()) {
+    out.text += `${i > 0 ? ',' : ''}\n${inner}${key === undefined ? '' : `${JSON.stringify(key)}: `}`;
+    yield* pieces(member, inner, out, pieceSize);
+    if (out.text.length >= pieceSize) {
+      yield out.text;
+      out.text = '';
+    }
+  }
+  out.text += `\n${indent}${close}`;
+}
+
+/** The JSON text of a value without members (as sortKeys and JSON.stringify write it), else undefined. */
+function leaf(v: unknown): string | undefined {
+  if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
+  if (typeof v === 'bigint') return JSON.stringify(v.toString());
+  if (v !== null && typeof v === 'object') return undefined;
+  return JSON.stringify(v) ?? 'null';
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');

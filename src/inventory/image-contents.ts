@@ -1,4 +1,5 @@
 import { readSbom } from '../sbom/index.js';
+import { decodeName } from '../sources/tar/names.js';
 import type { SbomReadResult } from '../sbom/index.js';
 import { readInstalledDb } from './apk-db.js';
 import type { InstalledDbProblem } from './apk-db.js';
@@ -29,7 +30,7 @@ export interface ImageContents {
 export function readImageContents(fs: ImageFilesystem): ImageContents {
   const { table } = fs;
   const dbPath = APK_DB_PATHS.find((p) => table.files.get(p)?.type === 'file' && table.captured.has(p));
-  const db = dbPath ? readInstalledDb((table.captured.get(dbPath) as Buffer).toString('utf8')) : undefined;
+  const db = dbPath ? readInstalledDb(decodeName(table.captured.get(dbPath) as Buffer)) : undefined;
   const sboms: EmbeddedSbom[] = [...table.captured.entries()]
     .filter(([path]) => path.startsWith(SBOM_DIR))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -8,7 +8,7 @@ import { layerCompression } from '../sources/image/media-types.js';
 import { FileTable } from './file-table.js';
 import { uncompressedLayer } from './layer-stream.js';
 import type { LayerContents } from './layer-walk.js';
-import { walkLayer } from './layer-walk.js';
+import { EntryBudget, walkLayer } from './layer-walk.js';
 
 export interface LayerReadOptions {
   /**
@@ -24,7 +24,12 @@ export interface ImageInventoryLimits {
   readonly maxEntries: number;
   readonly maxRatio: number;
   readonly maxDocumentBytes: number;
+  /** Entries of all layers together (default 2,000,000): each kept entry costs memory. */
+  readonly maxImageEntries?: number;
+  readonly maxZstdWindow?: number;
 }
+
+export const DEFAULT_MAX_IMAGE_ENTRIES = 2_000_000;
 
 export interface LayerSummary {
   readonly digest: string;
@@ -62,6 +67,8 @@ export async function readImageFilesystem(
   const results: (LayerContents | undefined)[] = new Array<LayerContents | undefined>(layers.length);
   let next = 0;
   let failed = false;
+  // One budget for all layers: per-layer caps alone let several layers hold gigabytes together.
+  const budget = new EntryBudget(limits.maxImageEntries ?? DEFAULT_MAX_IMAGE_ENTRIES, '--max-image-entries');
   const worker = async (): Promise<void> => {
     // After one layer fails the others stop taking work: the result is an error either way.
     while (next < layers.length && !failed) {
@@ -76,6 +83,7 @@ export async function readImageFilesystem(
           maxEntries: limits.maxEntries,
           maxCaptureBytes: limits.maxDocumentBytes,
           capture: (p) => CAPTURED_PATH.test(p),
+          budget,
         });
       } catch (err) {
         failed = true;

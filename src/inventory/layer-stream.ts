@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { Transform, pipeline } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import { constants as zlibConstants, createGunzip, createZstdDecompress } from 'node:zlib';
 import { VouchError } from '../errors.js';
 import type { LayerCompression } from '../sources/image/media-types.js';
 
 export interface LayerLimits {
   readonly maxDecompressedBytes: number;
   readonly maxRatio: number;
+  /** Largest zstd window a layer may ask the decoder to keep (default 128 MiB, zstd's own). */
+  readonly maxZstdWindow?: number;
 }
 
 /** Below this many output bytes the ratio is not judged (tiny layers compress extremely well). */
@@ -34,11 +34,11 @@ export function uncompressedLayer(blob: Readable, compression: LayerCompression,
     transform(chunk: Buffer, _e, done: TransformCallback) {
       out += chunk.length;
       if (out > limits.maxDecompressedBytes) {
-        done(limitError(`${what}: uncompressed layer is larger than ${limits.maxDecompressedBytes} bytes`));
+        done(limitError(`${what}: uncompressed layer is larger than ${limits.maxDecompressedBytes} bytes (raise with --max-size)`, limits.maxDecompressedBytes, '--max-size'));
         return;
       }
       if (compression !== 'none' && out > RATIO_FLOOR && out > limits.maxRatio * Math.max(compressedBytes, 1)) {
-        done(limitError(`${what}: decompression ratio exceeds ${limits.maxRatio}:1`));
+        done(limitError(`${what}: decompression ratio exceeds ${limits.maxRatio}:1 (raise with --max-ratio)`, limits.maxRatio, '--max-ratio'));
         return;
       }
       hash?.update(chunk);
@@ -56,43 +56,62 @@ export function uncompressedLayer(blob: Readable, compression: LayerCompression,
     },
   });
   const onError = (): void => undefined;
-  switch (compression) {
-    case 'gzip':
-      return pipeline(blob, counter, createGunzip(), guard, onError);
-    case 'zstd':
-      return pipeline(blob, counter, zstdStream(what), guard, onError);
-    case 'none':
-      return pipeline(blob, counter, guard, onError);
+  const maxWindow = limits.maxZstdWindow ?? DEFAULT_ZSTD_WINDOW;
+  const decoded = ((): Readable => {
+    switch (compression) {
+      case 'gzip':
+        return pipeline(blob, counter, createGunzip(), guard, onError);
+      case 'zstd':
+        return pipeline(blob, counter, zstdStream(maxWindow), guard, onError);
+      case 'none':
+        return pipeline(blob, counter, guard, onError);
+    }
+  })();
+  return Readable.from(withErrorsMapped(decoded, compression, maxWindow, what), { objectMode: false });
+}
+
+/** zstd's own default cap on the window a frame may ask for (ZSTD_WINDOWLOG_LIMIT_DEFAULT). */
+export const DEFAULT_ZSTD_WINDOW = 128 * 1024 * 1024;
+/** The largest window zstd's `--long` mode writes (2 GiB, window log 31). */
+export const MAX_ZSTD_WINDOW = 2 * 1024 * 1024 * 1024;
+
+/**
+ * node:zlib's zstd decoder (libzstd) with a cap on the window size. A zstd frame names the
+ * window the decoder must keep: a tiny hostile layer can ask for 2 GiB, and a decoder that honours
+ * it allocates that much per layer before one byte of output (fzstd did; see docs/adr). libzstd
+ * refuses frames above ZSTD_d_windowLogMax before allocating, and decodes in bounded chunks, so
+ * the size and ratio guard downstream sees every chunk as it comes.
+ */
+function zstdStream(maxWindow: number): Transform {
+  return createZstdDecompress({ params: { [zlibConstants.ZSTD_d_windowLogMax]: windowLogOf(maxWindow) } });
+}
+
+function windowLogOf(maxWindow: number): number {
+  return Math.min(31, Math.max(10, Math.floor(Math.log2(maxWindow))));
+}
+
+/**
+ * The decompressed stream, with every failure turned into a VouchError that says what failed: a
+ * zstd window above the cap is LIMIT_EXCEEDED with the flag that raises it, corrupt compressed
+ * data is INPUT_MALFORMED; the guard's and the blob's own errors pass as they are.
+ */
+async function* withErrorsMapped(source: Readable, compression: LayerCompression, maxWindow: number, what: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    if (err instanceof VouchError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ZSTD_error_frameParameter_windowTooLarge') {
+      const limit = 2 ** windowLogOf(maxWindow);
+      throw new VouchError({ code: 'LIMIT_EXCEEDED', message: `${what}: the zstd frame needs a window larger than ${limit} bytes (raise with --max-zstd-window)`, details: { limit, flag: '--max-zstd-window' } });
+    }
+    if (code.startsWith('Z_') || code.startsWith('ZSTD_') || code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
+      throw new VouchError({ code: 'INPUT_MALFORMED', message: `${what}: invalid ${compression} data: ${(err as Error).message}`, cause: err });
+    }
+    throw err;
   }
 }
 
-/** fzstd's streaming decoder as a Node Transform (Node 20's zlib has no zstd). */
-function zstdStream(what: string): Transform {
-  // The decoder's callback runs only inside push(), i.e. after `t` exists.
-  const decoder = new Decompress((data) => {
-    t.push(Buffer.from(data));
-  });
-  const t: Transform = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      try {
-        decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-        done();
-      } catch (err) {
-        done(new VouchError({ code: 'INPUT_MALFORMED', message: `${what}: invalid zstd data: ${(err as Error).message}` }));
-      }
-    },
-    flush(done) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        done();
-      } catch (err) {
-        done(new VouchError({ code: 'INPUT_MALFORMED', message: `${what}: truncated zstd data: ${(err as Error).message}` }));
-      }
-    },
-  });
-  return t;
-}
-
-function limitError(message: string): VouchError {
-  return new VouchError({ code: 'LIMIT_EXCEEDED', message });
+function limitError(message: string, limit: number, flag: string): VouchError {
+  return new VouchError({ code: 'LIMIT_EXCEEDED', message, details: { limit, flag } });
 }

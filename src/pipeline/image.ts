@@ -5,6 +5,7 @@
  * disk), and assemble the Evidence the policies judge.
  */
 import type { RunContext } from '../context.js';
+import { VouchError } from '../errors.js';
 import { assembleEvidence } from '../evidence/index.js';
 import type { Check, Evidence } from '../evidence/index.js';
 import { readImageContents } from '../inventory/image-contents.js';
@@ -19,6 +20,7 @@ import { reconcile } from '../reconcile/index.js';
 import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents-evidence.js';
 import { imageExpectations, signatureChecks } from './image-signature-checks.js';
 import { verifyImageAttachments } from './image-attachments.js';
+import { DEFAULT_LIMITS } from './options.js';
 import type { ImageOptions } from './options.js';
 import { toolVersion } from './tool-version.js';
 
@@ -56,6 +58,7 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
       imageSboms,
       provenance: verified.provenance.filter((p) => p.verified),
     }).evidence;
+    capFindings(reconciliation.findings.length, limits.maxFindings ?? (DEFAULT_LIMITS.maxFindings as number));
     const checks: Check[] = [
       manifestCheck(image),
       { id: 'image.layers', status: 'pass', code: 'LAYERS_VERIFIED', message: `${fs.layers.length} layer(s) match their ${image.synthesized ? "config's diff_ids" : 'digests'}; ${contents.inventory.files.size} paths visible` },
@@ -88,6 +91,17 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
     });
   } finally {
     await core.close();
+  }
+}
+
+/**
+ * Findings are capped across the image: each is kept until the report is written, and an image
+ * of millions of unowned files would otherwise end in an out-of-memory report. The image fails
+ * either way; this says why, and how to see all findings.
+ */
+function capFindings(count: number, max: number): void {
+  if (count > max) {
+    throw new VouchError({ code: 'LIMIT_EXCEEDED', message: `the image has ${count} reconciliation findings, more than ${max} (raise with --max-findings)`, details: { limit: max, flag: '--max-findings', count } });
   }
 }
 

@@ -49,6 +49,12 @@ export interface Limits {
   readonly maxRatio: number;
   /** Largest JSON document (bundle, manifest, SBOM, index) read whole, in bytes. */
   readonly maxDocumentBytes: number;
+  /** Largest number of tar entries in all layers of one image together (default below). */
+  readonly maxImageEntries?: number;
+  /** Largest number of reconciliation findings for one image (default below). */
+  readonly maxFindings?: number;
+  /** Largest zstd window a layer may ask for, in bytes (zstd's own default, 128 MiB). */
+  readonly maxZstdWindow?: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -56,6 +62,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxEntries: 1_000_000,
   maxRatio: 1000,
   maxDocumentBytes: 64 * 1024 ** 2,
+  maxImageEntries: 2_000_000,
+  maxFindings: 200_000,
+  maxZstdWindow: 128 * 1024 ** 2,
 };
 
 export interface ApkOptions {

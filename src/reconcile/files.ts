@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { displayName } from '../evidence/display-name.js';
 import type { Finding } from '../evidence/types.js';
 import { apkChecksumAlgorithm, apkChecksumMatches, apkChecksumOfSha1 } from '../inventory/apk-db.js';
 import type { InventoryFile, Inventory } from '../inventory/types.js';
@@ -43,7 +44,7 @@ export function reconcileOwnedFiles(index: PathIndex, inventory: Inventory, opti
     const file = key === undefined ? undefined : inventory.files.get(key);
     if (key === undefined || file === undefined) {
       counts.missing++;
-      findings.push({ level: 'file', code: FILE_CODES.FILE_MISSING, package: owner.pkg.name, path, message: `${path} (${owner.file ? 'file' : 'directory'} of ${owner.pkg.name}) is not in the image`, expected: owner.file?.checksum ?? 'directory', found: 'absent' });
+      findings.push({ level: 'file', code: FILE_CODES.FILE_MISSING, package: owner.pkg.name, path, message: `${displayName(path)} (${owner.file ? 'file' : 'directory'} of ${owner.pkg.name}) is not in the image`, expected: owner.file?.checksum ?? 'directory', found: 'absent' });
       continue;
     }
     if (!claimed.has(key)) claimed.set(key, '');
@@ -58,12 +59,12 @@ export function reconcileOwnedFiles(index: PathIndex, inventory: Inventory, opti
   for (const [path, set] of shared) {
     if (replacesAllOthers(set, index)) continue;
     const names = [...set].sort();
-    findings.push({ level: 'file', code: FILE_CODES.FILE_OWNED_TWICE, package: names.join(','), path, message: `${path} is owned by ${names.join(' and ')}`, expected: 'one owner', found: names.join(', ') });
+    findings.push({ level: 'file', code: FILE_CODES.FILE_OWNED_TWICE, package: names.join(','), path, message: `${displayName(path)} is owned by ${names.join(' and ')}`, expected: 'one owner', found: names.join(', ') });
   }
   for (const [path, file] of inventory.files) {
     if (file.type === 'dir' || claimed.has(path) || index.owners.has(path)) continue;
     counts.unowned++;
-    findings.push({ level: 'file', code: FILE_CODES.FILE_UNOWNED, path, message: `${path} (${file.type}) is in the image but no package owns it`, expected: 'owned by a package', found: describe(file) });
+    findings.push({ level: 'file', code: FILE_CODES.FILE_UNOWNED, path, message: `${displayName(path)} (${file.type}) is in the image but no package owns it`, expected: 'owned by a package', found: describe(file) });
   }
   return counts;
 }

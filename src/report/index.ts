@@ -1,4 +1,4 @@
-export { renderReport, verdictLine } from './render.js';
+export { renderReport, renderReportPieces, verdictLine } from './render.js';
 export type { RenderOptions } from './render.js';
 export { renderHtml } from './html.js';
 export { renderJunit } from './junit.js';

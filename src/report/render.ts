@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import { stableStringify } from '../evidence/index.js';
+import { stableStringify, stableStringifyPieces } from '../evidence/index.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -32,6 +32,14 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     default:
       return assertNever(format, 'report format');
   }
+}
+
+/**
+ * The same output as renderReport, in pieces: JSON is generated piece by piece (a large image's
+ * report never becomes one string); the other formats are one piece.
+ */
+export function renderReportPieces(report: Report, format: ReportFormat, options: RenderOptions): Iterable<string> {
+  return format === 'json' ? stableStringifyPieces(report) : [renderReport(report, format, options)];
 }
 
 /** The one line the CLI writes to stderr when the report goes to a file. */

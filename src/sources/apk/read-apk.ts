@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import tar from 'tar-stream';
 import { fail, VouchError } from '../../errors.js';
 import { readGzipMembers } from './gzip-members.js';
 import type { GzipMemberSink } from './gzip-members.js';
@@ -12,7 +11,7 @@ import { isSignatureEntryName, signatureEntriesOf } from './signature-entries.js
 import type { ApkSignatureEntry } from './signature-entries.js';
 import { readSmallTar } from './small-tar.js';
 import type { SmallTarEntry } from './small-tar.js';
-import { writeWithBackpressure } from './stream-util.js';
+import { ChunkChannel } from '../tar/channel.js';
 
 /** Caps for one apk; defaults come from the pipeline's Limits. */
 export interface ApkReadLimits {
@@ -77,12 +76,11 @@ export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8
   let control: ApkControl | undefined;
   let dataHash: Hash | undefined;
 
-  // A larger buffer than streamx's 16 KiB default: one 64 KiB inflate output is written without waiting.
-  const extract = tar.extract({ highWaterMark: 256 * 1024 });
+  // The data segment's decompressed chunks go to the tar reader as they come (it pulls them).
+  const dataTar = new ChunkChannel();
   let consumerError: unknown;
-  const consumer = consumeDataSegment(extract, limits).catch((err: unknown) => {
+  const consumer = consumeDataSegment(dataTar, limits).catch((err: unknown) => {
     consumerError = err;
-    extract.destroy();
     return emptyDataSummary();
   });
 
@@ -106,7 +104,10 @@ export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8
     },
     async data(chunk) {
       if (role === 'data') {
-        await writeWithBackpressure(extract, chunk, () => consumerError);
+        if (!(await dataTar.push(chunk))) {
+          await consumer;
+          throw consumerError ?? new VouchError({ code: 'INPUT_MALFORMED', message: 'apk data segment: data after the end of the tar archive' });
+        }
         return;
       }
       decompressedSize += chunk.length;
@@ -133,10 +134,10 @@ export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8
       maxRatio: limits.maxRatio,
       maxMembers: limits.maxMembers ?? DEFAULT_MAX_MEMBERS,
     }));
-    extract.end(undefined);
+    dataTar.end();
   } catch (err) {
     // The tar reader stops with the producer's error, so whichever failed first is reported.
-    extract.destroy(err instanceof Error ? err : new Error(String(err)));
+    dataTar.fail(err);
     await consumer;
     // When the tar reader failed first, its error is the cause; the producer only saw it stop.
     throw consumerError ?? err;

@@ -1,10 +1,11 @@
-import tar from 'tar-stream';
-import { fail, isVouchError, messageOf, VouchError } from '../../errors.js';
+import { isVouchError, messageOf, VouchError } from '../../errors.js';
+import { readTar } from '../tar/reader.js';
+import type { TarEntryType } from '../tar/reader.js';
 
 /** One entry of a small tar read whole: the signature and control segments of an apk. */
 export interface SmallTarEntry {
   readonly name: string;
-  readonly type: string;
+  readonly type: TarEntryType;
   readonly size: number;
   readonly content: Buffer;
 }
@@ -12,37 +13,22 @@ export interface SmallTarEntry {
 /**
  * Reads a tar held in memory (an apk signature or control segment, already size-capped by the
  * caller) into its entries. These segments are tar streams without the end-of-archive blocks,
- * which tar-stream accepts as long as the data ends on an entry boundary.
+ * which the tar reader accepts (as Go's archive/tar does) when the data ends on an entry
+ * boundary; what it refuses elsewhere (contradicting names, data after an end marker) it
+ * refuses here too.
  */
-export function readSmallTar(buf: Buffer, what: string, maxEntries: number): Promise<SmallTarEntry[]> {
+export async function readSmallTar(buf: Buffer, what: string, maxEntries: number): Promise<SmallTarEntry[]> {
   const entries: SmallTarEntry[] = [];
-  const extract = tar.extract();
-  return new Promise<SmallTarEntry[]>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      stream.on('error', () => undefined);
-      if (entries.length >= maxEntries) {
-        next(new VouchError({ code: 'LIMIT_EXCEEDED', message: `${what} has more than ${maxEntries} entries` }));
-        return;
-      }
+  try {
+    for await (const entry of readTar([buf])) {
+      if (entries.length >= maxEntries) throw new VouchError({ code: 'LIMIT_EXCEEDED', message: `${what} has more than ${maxEntries} entries` });
       const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-      stream.on('end', () => {
-        entries.push({ name: header.name, type: header.type, size: header.size, content: Buffer.concat(chunks) });
-        next();
-      });
-    });
-    let finished = false;
-    extract.on('finish', () => {
-      finished = true;
-      resolve(entries);
-    });
-    extract.on('error', (err: unknown) => {
-      if (isVouchError(err)) reject(err);
-      else reject(new VouchError({ code: 'INPUT_MALFORMED', message: `${what} is not a readable tar stream: ${messageOf(err)}`, cause: err }));
-    });
-    extract.on('close', () => {
-      if (!finished) reject(new VouchError({ code: 'INPUT_MALFORMED', message: `${what} ended early` }));
-    });
-    extract.end(buf);
-  }).catch((err: unknown) => (isVouchError(err) ? Promise.reject(err) : fail('INTERNAL', messageOf(err))));
+      for await (const chunk of entry.content) chunks.push(chunk);
+      entries.push({ name: entry.header.name, type: entry.header.type, size: entry.header.size, content: Buffer.concat(chunks) });
+    }
+  } catch (err) {
+    if (isVouchError(err)) throw err;
+    throw new VouchError({ code: 'INPUT_MALFORMED', message: `${what} is not a readable tar stream: ${messageOf(err)}`, cause: err });
+  }
+  return entries;
 }

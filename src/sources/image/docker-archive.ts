@@ -41,7 +41,7 @@ export class DockerArchiveCore implements ImageCore {
     const hashes = new Map<string, Digest>();
     const gzipped = new Set<string>();
     await scanTarFile(this.file, async (header, name, content) => {
-      if (header.type !== 'file' && header.type !== 'contiguous-file') return false;
+      if (header.type !== 'file') return false;
       sizes.set(name, header.size ?? 0);
       if (name === 'manifest.json' || name === 'index.json' || name === 'oci-layout') {
         docs.set(name, await readCapped(content, this.maxDocumentBytes, `${this.name} ${name}`));

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { extract } from 'tar-stream';
-import type { Header } from 'tar-stream';
 import { VouchError } from '../../errors.js';
+import { readTar, TarFormatError } from '../tar/reader.js';
+import type { TarHeader } from '../tar/reader.js';
 
 /** Names inside an archive without "./" prefixes, so manifest.json and ./manifest.json are one file. */
 export function archiveName(name: string): string {
@@ -11,34 +11,25 @@ export function archiveName(name: string): string {
 /**
  * Walks a tar file once, handing each entry's header and content to `visit`. Returning true stops
  * the walk and closes the file: a docker archive is re-scanned per blob instead of buffered.
- * `visit` must consume or ignore the stream before returning; unread content is skipped.
+ * `visit` must consume or ignore the stream before returning; unread content is skipped. The
+ * archive is read by vouch's one tar reader (sources/tar), with its refusals.
  */
 export async function scanTarFile(
   file: string,
-  visit: (header: Header, name: string, content: AsyncIterable<Buffer>) => Promise<boolean>,
+  visit: (header: TarHeader, name: string, content: AsyncIterable<Buffer>) => Promise<boolean>,
 ): Promise<void> {
   const source = createReadStream(file);
-  const tar = extract();
-  const failed = new Promise<never>((_, reject) => {
-    source.once('error', (err) => reject(new VouchError({ code: 'INPUT_UNREADABLE', message: `${file}: ${err.message}`, cause: err })));
-  });
-  failed.catch(() => undefined);
-  source.pipe(tar);
   try {
-    const walk = (async () => {
-      for await (const entry of tar) {
-        const stop = await visit(entry.header, archiveName(entry.header.name), entry as AsyncIterable<Buffer>);
-        entry.resume();
-        if (stop) return;
-      }
-    })();
-    await Promise.race([walk, failed]);
+    for await (const entry of readTar(source)) {
+      if (await visit(entry.header, archiveName(entry.header.name), entry.content)) return;
+    }
   } catch (err) {
     if (err instanceof VouchError) throw err;
+    if (err instanceof TarFormatError) throw new VouchError({ code: 'INPUT_MALFORMED', message: `${file}: not a readable tar archive: ${err.message}`, cause: err });
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && e.syscall !== undefined) throw new VouchError({ code: 'INPUT_UNREADABLE', message: `${file}: ${e.message}`, cause: err });
     throw new VouchError({ code: 'INPUT_MALFORMED', message: `${file}: not a readable tar archive: ${(err as Error).message}`, cause: err });
   } finally {
-    source.unpipe(tar);
     source.destroy();
-    tar.destroy();
   }
 }
