@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { extract } from 'tar-stream';
 import type { Header } from 'tar-stream';
 import { VouchError } from '../../errors.js';
+import { openInputStream } from '../local-file.js';
 
 /** Names inside an archive without "./" prefixes, so manifest.json and ./manifest.json are one file. */
 export function archiveName(name: string): string {
@@ -17,7 +17,8 @@ export async function scanTarFile(
   file: string,
   visit: (header: Header, name: string, content: AsyncIterable<Buffer>) => Promise<boolean>,
 ): Promise<void> {
-  const source = createReadStream(file);
+  // A FIFO or a device (docker-archive:/dev/zero) is refused here instead of read forever.
+  const { stream: source } = await openInputStream(file, { what: 'docker archive' });
   const tar = extract();
   const failed = new Promise<never>((_, reject) => {
     source.once('error', (err) => reject(new VouchError({ code: 'INPUT_UNREADABLE', message: `${file}: ${err.message}`, cause: err })));

@@ -1,9 +1,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fail, messageOf } from '../../errors.js';
+import { fail, isVouchError, messageOf } from '../../errors.js';
+import { listInputDirectory, MAX_KEY_FILE_BYTES, MAX_KEYRING_ENTRIES, readInputFile } from '../../sources/local-file.js';
 
 /** A trusted apk signing key: an RSA public key and the file name apk-tools knows it by. */
 export interface ApkTrustedKey {
@@ -64,20 +64,23 @@ export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyrin
 async function keyFilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await listInputDirectory(dir, { what: 'keyring directory', maxEntries: MAX_KEYRING_ENTRIES });
   } catch (err) {
-    return fail('TRUST_MATERIAL_INVALID', `cannot read keyring directory ${dir}: ${messageOf(err)}`, { cause: err });
+    if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') throw err;
+    return fail('TRUST_MATERIAL_INVALID', messageOf(err), { cause: err });
   }
-  return names.filter((n) => n.endsWith('.pub')).sort().map((n) => join(dir, n));
+  return names.filter((n) => n.endsWith('.pub')).map((n) => join(dir, n));
 }
 
-/** Reads one PEM RSA public key file. */
+/** Reads one PEM RSA public key file (a regular file of at most MAX_KEY_FILE_BYTES). */
 export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
   let pem: Buffer;
   try {
-    pem = await readFile(path);
+    pem = await readInputFile(path, { what: 'apk key', maxBytes: MAX_KEY_FILE_BYTES });
   } catch (err) {
-    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
+    // A key over the cap stays a limit (exit 3 either way); anything else is unusable trust material.
+    if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') throw err;
+    return fail('TRUST_MATERIAL_INVALID', messageOf(err), { cause: err });
   }
   let key: KeyObject;
   try {
