@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { isVouchError } from '../errors.js';
+import { needsRealdata, REALDATA } from '../testing/realdata.js';
 import { assertJsonDepth, jsonDepth, MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
 
 const nested = (n: number): string => `${'{"a":['.repeat(n)}1${']}'.repeat(n)}`;
@@ -33,4 +36,17 @@ test('json depth: a parsed value is measured without recursion', { timeout: 30_0
   assert.equal(valueTooDeep(value), true);
   assert.equal(valueTooDeep(JSON.parse(nested(128))), false);
   assert.equal(valueTooDeep(JSON.parse(nested(129))), true);
+});
+
+test('json depth: every real JSON document (bundles, provenance, SBOMs, layouts, roots) is far below the cap', needsRealdata(), () => {
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.isFile() ? [join(d, e.name)] : []));
+  let seen = 0;
+  for (const path of walk(REALDATA)) {
+    if (statSync(path).size > 64 * 1024 * 1024) continue;
+    const text = readFileSync(path, 'utf8');
+    if (!/^\s*[[{]/.test(text.slice(0, 64))) continue;
+    seen++;
+    assert.ok(jsonDepth(text) <= 32, `${path}: ${jsonDepth(text)}`);
+  }
+  assert.ok(seen > 100, `only ${seen} JSON documents found`);
 });
