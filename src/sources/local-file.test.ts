@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isVouchError } from '../errors.js';
+import { PROJECT_ROOT } from '../testing/cli.js';
 import { listInputDirectory, openInputStream, readInputFile } from './local-file.js';
 
 /**
@@ -114,4 +115,20 @@ test('local files: a directory of inputs is listed up to its entry cap', async (
   assert.equal(r.code, 'LIMIT_EXCEEDED');
   assert.match(r.message, /more than 4 entries/);
   assert.equal((await refusal(listInputDirectory(fifo, { what: 'keyring', maxEntries: 4 }))).code, 'INPUT_UNREADABLE');
+});
+
+/**
+ * Files that are not inputs: vouch's own package.json and @sigstore/tuf's seeds (installed with
+ * vouch), and what the build scripts read. Everything else opens files through local-file.ts.
+ */
+const NOT_INPUTS = new Set(['pipeline/tool-version.ts', 'trust/sigstore/trusted-root.ts', 'trust/npm/registry-keys.ts', 'cli/write-bundle.ts']);
+
+test('local files: no other module reads a file by itself', () => {
+  const src = join(PROJECT_ROOT, 'src');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing/'));
+  for (const file of files) {
+    if (file === 'sources/local-file.ts' || NOT_INPUTS.has(file)) continue;
+    const text = readFileSync(join(src, file), 'utf8');
+    assert.doesNotMatch(text, /\b(readFile|readFileSync|createReadStream|openSync|opendir)\b|\bimport \{[^}]*\bopen\b[^}]*\} from 'node:fs/, `${file} reads a file without local-file.ts`);
+  }
 });
