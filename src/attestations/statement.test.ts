@@ -18,6 +18,7 @@ describe('parseStatement refuses what it cannot trust', () => {
     ['non-hex sha256', TYPE, stmt({ subject: [{ name: 'a', digest: { sha256: 'z'.repeat(64) } }] }), 'STATEMENT_SUBJECT_MALFORMED'],
     ['same name, two digests', TYPE, stmt({ subject: [{ name: 'a', digest: { sha256: HEX } }, { name: 'a', digest: { sha256: 'b'.repeat(64) } }] }), 'STATEMENT_DUPLICATE_SUBJECT'],
     ['no predicateType', TYPE, stmt({ predicateType: '' }), 'STATEMENT_MALFORMED'],
+    ['a predicate nested 100,000 levels', TYPE, Buffer.from(`{"_type":"https://in-toto.io/Statement/v1","predicate":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 'STATEMENT_MALFORMED'],
   ];
   for (const [name, type, payload, code] of cases) {
     test(name, () => {

@@ -1,3 +1,4 @@
+import { jsonDepthProblem } from '../evidence/index.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
 import { bad, isRecord, ok } from './outcome.js';
 import type { Outcome } from './outcome.js';
@@ -31,9 +32,13 @@ export function parseStatement(payloadType: string, payload: Buffer): Outcome<St
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     return bad('STATEMENT_PAYLOAD_TYPE', `payload type ${payloadType} is not ${IN_TOTO_PAYLOAD_TYPE}`);
   }
+  const text = payload.toString('utf8');
+  // The payload is base64 inside its envelope, so the file's depth cap did not see it.
+  const deep = jsonDepthProblem(text);
+  if (deep !== undefined) return bad('STATEMENT_MALFORMED', `statement is ${deep}`);
   let doc: unknown;
   try {
-    doc = JSON.parse(payload.toString('utf8'));
+    doc = JSON.parse(text);
   } catch {
     return bad('STATEMENT_MALFORMED', 'statement is not JSON');
   }

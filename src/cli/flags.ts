@@ -43,7 +43,7 @@ export const limitFlags = {
   'max-size': Flags.string({ summary: 'Largest decompressed size of one package, layer or archive (default 8GiB).', helpGroup: 'LIMITS' }),
   'max-entries': Flags.string({ summary: 'Largest number of tar entries in one package or layer (default 1000000).', helpGroup: 'LIMITS' }),
   'max-ratio': Flags.string({ summary: 'Largest decompressed-to-compressed ratio (default 1000; gzip bombs exceed it).', helpGroup: 'LIMITS' }),
-  'max-document-size': Flags.string({ summary: 'Largest JSON document read whole: bundle, manifest, SBOM, index (default 64MiB).', helpGroup: 'LIMITS' }),
+  'max-document-size': Flags.string({ summary: 'Largest JSON document read whole: bundle, attestation, manifest, index, SBOM, evidence (default 64MiB).', helpGroup: 'LIMITS' }),
 };
 
 /** Caps that only an image has: several layers together, the reconciliation, zstd layers. */

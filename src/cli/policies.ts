@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fail, isVouchError, VouchError } from '../errors.js';
+import { readInputFile } from '../pipeline/input-file.js';
 import type { Policy } from '../policy/index.js';
 
 const BUILTIN_NAME = /^[a-z][a-z0-9-]*$/;
@@ -53,22 +53,18 @@ export async function loadPolicies(specs: readonly string[]): Promise<Policy[]> 
 /** Policy files are read with a cap (1 MiB, as the parser enforces), so a huge file is refused early. */
 const MAX_POLICY_FILE_BYTES = 1 << 20;
 
-/** Reads a policy or policy-test file, refusing more than 1 MiB without reading it all. */
+/**
+ * Reads a policy or policy-test file: a regular file only (a FIFO or a device is refused before it
+ * is opened), and more than 1 MiB is refused without reading it all.
+ */
 export async function readPolicyFile(path: string): Promise<string> {
-  const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(MAX_POLICY_FILE_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > MAX_POLICY_FILE_BYTES) {
+    return (await readInputFile(path, { what: 'policy file', maxBytes: MAX_POLICY_FILE_BYTES })).toString('utf8');
+  } catch (err) {
+    // Over the cap is an invalid policy (exit 2), as the parser would also say.
+    if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') {
       throw new VouchError({ code: 'POLICY_INVALID', message: `${path} is larger than ${MAX_POLICY_FILE_BYTES} bytes; policy files are capped` });
     }
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    await handle.close();
+    throw err;
   }
 }

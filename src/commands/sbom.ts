@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
+import { limitFlags } from '../cli/flags.js';
+import { toLimits } from '../cli/options.js';
 import type { SbomDocument } from '../pipeline/sbom.js';
 
 export default class Sbom extends VouchCommand {
@@ -21,13 +23,15 @@ Exit 0 when the document read cleanly (warnings about spellings real generators 
     format: Flags.string({ char: 'f', summary: 'Output format.', options: ['text', 'json'], default: 'text' }),
     json: Flags.boolean({ summary: 'Same as --format json: stdout carries exactly one JSON document.' }),
     verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
+    'max-document-size': limitFlags['max-document-size'],
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Sbom);
     const ctx = this.contextFrom({ format: flags.format, json: flags.json, verbose: flags.verbose });
-    const [{ readSbomFile }, { DEFAULT_LIMITS }] = await Promise.all([import('../pipeline/sbom.js'), import('../pipeline/options.js')]);
-    const document = await readSbomFile(args.file, DEFAULT_LIMITS, ctx);
+    const limits = toLimits(flags);
+    const { readSbomFile } = await import('../pipeline/sbom.js');
+    const document = await readSbomFile(args.file, limits, ctx);
     const json = flags.json || flags.format === 'json';
     process.stdout.write(json ? `${JSON.stringify({ file: args.file, ...document }, null, 2)}\n` : renderSbomText(args.file, document));
     process.exitCode = document.issues.length > 0 ? EXIT.FAIL : EXIT.PASS;

@@ -1,4 +1,5 @@
 import { VouchError } from '../errors.js';
+import { assertJsonDepth } from './json-depth.js';
 import { EVIDENCE_SCHEMA_VERSION } from './types.js';
 import type { Evidence } from './types.js';
 
@@ -8,9 +9,10 @@ const ARRAY_MEMBERS = ['checks', 'signatures', 'attestations', 'provenance', 'wa
 /**
  * Reads saved evidence for `vouch policy eval`: an Evidence document, or a Report (whose evidence
  * member is used). A document from another schema version is refused rather than guessed at.
- * @throws VouchError EVIDENCE_INVALID
+ * @throws VouchError EVIDENCE_INVALID, LIMIT_EXCEEDED (nested too deep)
  */
 export function parseEvidence(text: string, source: string): Evidence {
+  assertJsonDepth(text, source);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -1,5 +1,6 @@
 import type { RunContext } from '../context.js';
 import { VouchError, fail } from '../errors.js';
+import { assertJsonDepth } from '../evidence/index.js';
 import type { ImageCore } from '../sources/image/core.js';
 import { readCapped } from '../sources/image/digest.js';
 import type { Descriptor } from '../sources/image/manifest.js';
@@ -108,6 +109,7 @@ export async function readImageFilesystem(
 }
 
 function parseConfig(bytes: Buffer, where: string): Record<string, unknown> {
+  assertJsonDepth(bytes.toString('utf8'), `${where}: image config`);
   try {
     const doc: unknown = JSON.parse(bytes.toString('utf8'));
     if (isRecord(doc)) return doc;

@@ -10,7 +10,7 @@
 import { settledLater } from '../errors.js';
 import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { loadTrustMaterial } from '../trust/sigstore/index.js';
-import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
+import { readInputFile } from '../sources/local-file.js';
 import type { ArtifactSubject } from './artifact-subject.js';
 import { resolveArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
@@ -30,7 +30,7 @@ export function startArtifactInputs(options: ArtifactOptions, signal?: AbortSign
   let trust = options.bundle !== undefined || options.attestations.length > 0 ? settledLater(load()) : undefined;
   return {
     subject: settledLater(resolveArtifactSubject(options.target, options.limits.maxDecompressedBytes, signal)),
-    ...(options.bundle !== undefined && { bundle: { path: options.bundle, bytes: settledLater(readBoundedFile(options.bundle, options.limits.maxDocumentBytes, '--bundle')) } }),
+    ...(options.bundle !== undefined && { bundle: { path: options.bundle, bytes: settledLater(readInputFile(options.bundle, { what: '--bundle', maxBytes: options.limits.maxDocumentBytes, flag: '--max-document-size' })) } }),
     trust: () => (trust ??= load()),
   };
 }

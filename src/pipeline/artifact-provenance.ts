@@ -7,10 +7,11 @@
 import type { RunContext } from '../context.js';
 import { evaluateProvenance, findSubject, parseGcloudDocument, parseStatement, readAttestationFile, verifyGcloudDocument } from '../attestations/index.js';
 import type { AttestationEntry } from '../attestations/index.js';
+import { assertJsonDepth } from '../evidence/index.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
 import { TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
 import type { SigstoreTrust } from '../trust/sigstore/index.js';
-import { readBoundedFile } from '../trust/sigstore/read-bounded.js';
+import { readInputFile } from '../sources/local-file.js';
 import type { ArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
 import { provenanceExpectationsEvidence, provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
@@ -55,7 +56,8 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
   const candidates: Candidate[] = [];
   const fileChecks: Check[] = [];
   for (const path of options.attestations) {
-    const text = (await readBoundedFile(path, options.limits.maxDocumentBytes, '--attestation')).toString('utf8');
+    const text = (await readInputFile(path, { what: '--attestation', maxBytes: options.limits.maxDocumentBytes, flag: '--max-document-size' })).toString('utf8');
+    assertJsonDepth(text, `--attestation ${path}`);
     const entries = readAttestationFile(text);
     if (!entries.ok) {
       fileChecks.push({ id: 'provenance.attestation', status: 'fail', code: entries.code, message: `${path}: ${entries.message}` });

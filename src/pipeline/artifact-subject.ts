@@ -4,9 +4,8 @@
  * signature over the bytes themselves; larger ones are verified over their digest.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { fail, messageOf } from '../errors.js';
+import { openInputStream } from '../sources/local-file.js';
 
 /** Files up to this size are kept in memory for signature verification over the bytes. */
 export const IN_MEMORY_ARTIFACT_BYTES = 32 * 1024 * 1024;
@@ -27,21 +26,18 @@ export async function resolveArtifactSubject(target: string, maxBytes: number, s
   const m = DIGEST.exec(target);
   if (m?.[1] !== undefined) return { reference: target, sha256: m[1].toLowerCase() };
   if (/^sha(256|384|512):/i.test(target)) fail('USAGE', `a digest must be sha256:<64 hex digits>, got ${JSON.stringify(target)}`);
-  let info;
-  try {
-    info = await stat(target);
-  } catch (err) {
-    return fail('INPUT_UNREADABLE', `cannot read artifact ${target}: ${messageOf(err)}`, { cause: err });
+  const opened = await openInputStream(target, { what: 'artifact', ...(signal && { signal }) });
+  if (opened.size > maxBytes) {
+    opened.stream.destroy();
+    fail('LIMIT_EXCEEDED', `artifact ${target} is ${opened.size} bytes, more than the limit of ${maxBytes}`, { hints: ['raise the limit with --max-size'] });
   }
-  if (!info.isFile()) fail('INPUT_UNREADABLE', `artifact ${target} is not a regular file`);
-  if (info.size > maxBytes) fail('LIMIT_EXCEEDED', `artifact ${target} is ${info.size} bytes, more than the limit of ${maxBytes}`);
   const hash = createHash('sha256');
   const hash512 = createHash('sha512');
-  const keep = info.size <= IN_MEMORY_ARTIFACT_BYTES;
+  const keep = opened.size <= IN_MEMORY_ARTIFACT_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of createReadStream(target, signal ? { signal } : {})) {
+    for await (const chunk of opened.stream) {
       const buf = chunk as Buffer;
       size += buf.length;
       if (size > maxBytes) fail('LIMIT_EXCEEDED', `artifact ${target} grew past the limit of ${maxBytes} bytes while it was read`);

@@ -1,8 +1,9 @@
-import { open } from 'node:fs/promises';
 import type { RunContext } from '../context.js';
-import { fail, messageOf, VouchError } from '../errors.js';
+import { fail } from '../errors.js';
+import { assertJsonDepth } from '../evidence/index.js';
 import { readSbomValidated } from '../sbom/index.js';
 import type { SbomDocument } from '../sbom/index.js';
+import { readInputFile } from '../sources/local-file.js';
 import type { Limits } from './options.js';
 
 export type { SbomDocument };
@@ -14,8 +15,10 @@ export type { SbomDocument };
  * @throws VouchError INPUT_UNREADABLE, LIMIT_EXCEEDED, INPUT_MALFORMED, UNSUPPORTED_FORMAT
  */
 export async function readSbomFile(path: string, limits: Limits, ctx: RunContext): Promise<SbomDocument> {
-  const bytes = await readBounded(path, limits.maxDocumentBytes);
+  const bytes = await readInputFile(path, { what: 'SBOM', maxBytes: limits.maxDocumentBytes, flag: '--max-document-size' });
   ctx.log.debug(`read ${bytes.length} bytes from ${path}`);
+  // Refused here as a limit (exit 3); embedded SBOMs meet the same cap inside readSbom as a finding.
+  assertJsonDepth(bytes.toString('utf8'), `SBOM ${path}`);
   const result = await readSbomValidated(bytes, { limits: { maxBytes: limits.maxDocumentBytes } });
   switch (result.kind) {
     case 'sbom':
@@ -28,32 +31,5 @@ export async function readSbomFile(path: string, limits: Limits, ctx: RunContext
       return fail('INPUT_MALFORMED', `${path} is not an SBOM vouch can read: ${result.reason}`, {
         hints: ['vouch reads SPDX 2.2/2.3 JSON, SPDX 3.0 JSON-LD and CycloneDX 1.4-1.6 JSON'],
       });
-  }
-}
-
-/** Reads at most `max` bytes; a larger file is refused before it is held in memory. */
-async function readBounded(path: string, max: number): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read ${path}: ${messageOf(err)}`, cause: err });
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > max) fail('LIMIT_EXCEEDED', `${path} is ${size} bytes, more than the ${max}-byte document limit`);
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const { bytesRead } = await handle.read(buffer, read, size - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return buffer.subarray(0, read);
-  } catch (err) {
-    if (err instanceof VouchError) throw err;
-    throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read ${path}: ${messageOf(err)}`, cause: err });
-  } finally {
-    await handle.close();
   }
 }

@@ -6,6 +6,7 @@ import { compileExpression } from './compile.js';
 import validatePolicySchema from './schema-validator.generated.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 import { isCalendarDate } from './waivers.js';
+import { yamlDepthProblem } from './yaml-depth.js';
 
 /** A problem in a policy file, located by a JSON pointer into the document. */
 export interface PolicyProblem {
@@ -82,6 +83,11 @@ export function parsePolicy(text: string, source: string): Policy {
 function readYaml(text: string, problems: PolicyProblem[]): unknown {
   if (text.length > MAX_POLICY_BYTES || Buffer.byteLength(text) > MAX_POLICY_BYTES) {
     problems.push({ path: '', message: `policy file is larger than ${MAX_POLICY_BYTES} bytes` });
+    return undefined;
+  }
+  const deep = yamlDepthProblem(text);
+  if (deep !== undefined) {
+    problems.push({ path: '', message: `policy file is ${deep}` });
     return undefined;
   }
   try {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { VouchError } from '../errors.js';
 import type { Report, RuleStatus, Verdict } from '../report/types.js';
 import { MAX_ALIAS_COUNT, MAX_POLICY_BYTES } from './parse.js';
+import { yamlDepthProblem } from './yaml-depth.js';
 
 /**
  * A policy test file (`*.test.yaml`, kind PolicyTest): policies, and cases of evidence with the
@@ -94,6 +95,8 @@ export function parsePolicyTest(text: string, source: string): PolicyTestFile {
   let doc: unknown;
   try {
     if (text.length > MAX_POLICY_BYTES) throw new Error(`larger than ${MAX_POLICY_BYTES} bytes`);
+    const deep = yamlDepthProblem(text);
+    if (deep !== undefined) throw new Error(deep);
     doc = parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, uniqueKeys: true, prettyErrors: false, schema: 'core' });
   } catch (err) {
     throw new VouchError({ code: 'POLICY_INVALID', message: `invalid policy test ${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}` });

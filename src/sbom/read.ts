@@ -1,3 +1,4 @@
+import { jsonDepthProblem } from '../evidence/index.js';
 import { decodeCycloneDx } from './cyclonedx.js';
 import type { JsonObject } from './issues.js';
 import { IssueCollector, isObject, SBOM_LIMITS } from './issues.js';
@@ -85,11 +86,13 @@ export function parseJson(input: Uint8Array | string, limits: SbomLimits): { val
   } catch {
     return { reason: 'not UTF-8 text' };
   }
+  // Measured before parsing: the decoders and the CycloneDX schema validator recurse.
+  const deep = jsonDepthProblem(text);
+  if (deep !== undefined) return { reason: `document is ${deep}` };
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    // Deep nesting makes the parser run out of stack (RangeError): still just "not readable".
     return { reason: `not JSON: ${(err as Error).message}` };
   }
   if (!isObject(value)) return { reason: 'not a JSON object' };

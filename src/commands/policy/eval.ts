@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { VouchCommand, reportFlags } from '../../cli/base-command.js';
-import { VouchError } from '../../errors.js';
+import { limitFlags } from '../../cli/flags.js';
+import { toLimits } from '../../cli/options.js';
 import { parseEvidence } from '../../evidence/index.js';
+import { readInputFile } from '../../pipeline/input-file.js';
 
 export default class PolicyEval extends VouchCommand {
   static override summary = 'Evaluate policies over saved evidence, without touching the network.';
@@ -18,18 +19,15 @@ export default class PolicyEval extends VouchCommand {
     ...reportFlags,
     evidence: Flags.string({ summary: 'Evidence or report JSON file to evaluate.', required: true }),
     policy: Flags.string({ char: 'p', summary: 'Policy: a built-in name or a YAML file (repeatable; all must pass).', multiple: true, required: true }),
+    'max-document-size': limitFlags['max-document-size'],
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PolicyEval);
     const ctx = this.contextFrom(flags);
     const policies = await this.policiesFrom(flags.policy);
-    let text: string;
-    try {
-      text = await readFile(flags.evidence, 'utf8');
-    } catch (err) {
-      throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read ${flags.evidence}: ${(err as Error).message}` });
-    }
+    const { maxDocumentBytes } = toLimits(flags);
+    const text = (await readInputFile(flags.evidence, { what: '--evidence', maxBytes: maxDocumentBytes, flag: '--max-document-size' })).toString('utf8');
     await this.judge(parseEvidence(text, flags.evidence), policies, flags, ctx);
   }
 }

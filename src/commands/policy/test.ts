@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand } from '../../cli/base-command.js';
@@ -7,6 +7,8 @@ import { loadPolicy, readPolicyFile } from '../../cli/policies.js';
 import { isVouchError, messageOf, VouchError } from '../../errors.js';
 import { parseEvidence } from '../../evidence/index.js';
 import type { Evidence } from '../../evidence/index.js';
+import { DEFAULT_LIMITS } from '../../pipeline/options.js';
+import { readInputFile } from '../../pipeline/input-file.js';
 import type { PolicyTestCase } from '../../policy/test-file.js';
 
 const TEST_FILE = /\.test\.ya?ml$/;
@@ -57,7 +59,8 @@ interface CaseOutcome {
 async function findTestFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new VouchError({ code: 'USAGE', message: `no such file or directory: ${path}` });
-  if (info.isFile()) return [resolve(path)];
+  // Anything but a directory is read as a test file, which refuses a FIFO or a device with a reason.
+  if (!info.isDirectory()) return [resolve(path)];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && TEST_FILE.test(e.name))
@@ -102,9 +105,7 @@ async function caseEvidence(testCase: PolicyTestCase, base: string): Promise<Evi
   let doc: Record<string, unknown>;
   if (typeof testCase.evidence === 'string') {
     const path = join(base, testCase.evidence);
-    const text = await readFile(path, 'utf8').catch((err: unknown) => {
-      throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot read evidence ${testCase.evidence}: ${messageOf(err)}` });
-    });
+    const text = (await readInputFile(path, { what: 'evidence', maxBytes: DEFAULT_LIMITS.maxDocumentBytes })).toString('utf8');
     doc = { ...parseEvidence(text, testCase.evidence) };
   } else {
     doc = { ...testCase.evidence };

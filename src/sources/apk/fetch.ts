@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Dispatcher, request as undiciRequest } from 'undici';
 import { fail, messageOf } from '../../errors.js';
+import { openInputStream } from '../local-file.js';
 
 /** An opened input: a byte stream and where it came from. */
 export interface OpenedSource {
@@ -49,18 +48,8 @@ function displayUrl(url: string): string {
  */
 export async function openSource(location: string, signal?: AbortSignal): Promise<OpenedSource> {
   if (isHttpUrl(location)) return openUrl(location, signal);
-  let size: number;
-  try {
-    const info = await stat(location);
-    if (!info.isFile()) fail('INPUT_UNREADABLE', `${location} is not a regular file`);
-    size = info.size;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail('NOT_FOUND', `${location} does not exist`, { cause: err });
-    if ((err as { name?: string }).name === 'VouchError') throw err;
-    fail('INPUT_UNREADABLE', `cannot read ${location}: ${messageOf(err)}`, { cause: err });
-  }
-  return { stream: createReadStream(location, { highWaterMark: 64 * 1024, ...(signal ? { signal } : {}) }), location, size };
+  const { stream, size } = await openInputStream(location, { what: 'file', missing: 'NOT_FOUND', ...(signal && { signal }) });
+  return { stream, location, size };
 }
 
 async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedSource> {

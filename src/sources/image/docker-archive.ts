@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough, Readable as NodeReadable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { VouchError, fail } from '../../errors.js';
+import { assertJsonDepth } from '../../evidence/index.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
 import { checkBytes, isDigest, readCapped, sha256Digest, verifyingStream } from './digest.js';
@@ -76,6 +77,7 @@ export class DockerArchiveCore implements ImageCore {
     const index = docs.get('index.json');
     if (!index || !docs.has('oci-layout')) return undefined;
     let doc: unknown;
+    assertJsonDepth(index.toString('utf8'), `${this.name} index.json`);
     try {
       doc = JSON.parse(index.toString('utf8'));
     } catch {
@@ -88,6 +90,7 @@ export class DockerArchiveCore implements ImageCore {
 
   private synthesize(manifestJson: Buffer, hashes: Map<string, Digest>, sizes: Map<string, number>, gzipped: Set<string>): RawManifest {
     let doc: unknown;
+    assertJsonDepth(manifestJson.toString('utf8'), `${this.name} manifest.json`);
     try {
       doc = JSON.parse(manifestJson.toString('utf8'));
     } catch (err) {

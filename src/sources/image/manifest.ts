@@ -1,4 +1,5 @@
 import { fail } from '../../errors.js';
+import { assertJsonDepth } from '../../evidence/index.js';
 import type { Digest } from './digest.js';
 import { parseDigest } from './digest.js';
 import { MEDIA, isImageManifestMediaType, isIndexMediaType } from './media-types.js';
@@ -52,6 +53,7 @@ const MAX_ENTRIES = 10_000;
  * omitting it). Schema 1 and unknown types are refused: vouch never guesses at a format.
  */
 export function parseManifest(raw: RawManifest, where: string): ParsedManifest {
+  assertJsonDepth(raw.bytes.toString('utf8'), `${where}: manifest`);
   let doc: unknown;
   try {
     doc = JSON.parse(raw.bytes.toString('utf8'));

@@ -1,8 +1,9 @@
-import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { VouchError, fail } from '../../errors.js';
+import { fail, isVouchError } from '../../errors.js';
+import { assertJsonDepth } from '../../evidence/index.js';
+import { openInputStream, readInputFile } from '../local-file.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
 import { checkBytes, hexOf, sha256Digest, verifyingStream } from './digest.js';
@@ -34,9 +35,10 @@ export class OciLayoutCore implements ImageCore {
 
   async layoutEntries(): Promise<readonly Descriptor[]> {
     if (this.entries) return this.entries;
-    const layoutFile = await readFile(join(this.dir, 'oci-layout'), 'utf8').catch((err: NodeJS.ErrnoException) =>
-      fail(err.code === 'ENOENT' ? 'NOT_FOUND' : 'INPUT_UNREADABLE', `${this.name}: not an OCI image layout (no oci-layout file)`, { cause: err }),
-    );
+    const layoutFile = (await this.readSmallFile(join(this.dir, 'oci-layout'), 'oci-layout file').catch((err: unknown) => {
+      if (isVouchError(err) && err.code === 'NOT_FOUND') fail('NOT_FOUND', `${this.name}: not an OCI image layout (no oci-layout file)`, { cause: err });
+      throw err;
+    })).toString('utf8');
     let version: unknown;
     try {
       version = (JSON.parse(layoutFile) as Record<string, unknown>)['imageLayoutVersion'];
@@ -46,6 +48,7 @@ export class OciLayoutCore implements ImageCore {
     if (version !== '1.0.0') fail('UNSUPPORTED_FORMAT', `${this.name}: oci-layout imageLayoutVersion must be 1.0.0`);
     const bytes = await this.readSmallFile(join(this.dir, 'index.json'), 'index.json');
     let doc: unknown;
+    assertJsonDepth(bytes.toString('utf8'), `${this.name}/index.json`);
     try {
       doc = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
@@ -101,11 +104,11 @@ export class OciLayoutCore implements ImageCore {
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {
-    const path = this.blobPath(descriptor.digest);
-    const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) =>
-      fail(err.code === 'ENOENT' ? 'NOT_FOUND' : 'INPUT_UNREADABLE', `${this.name}: blob ${descriptor.digest} is missing`, { cause: err }),
-    );
-    const source = handle.createReadStream({ autoClose: true });
+    // A blob that is a link or not a regular file is refused: the layout is not trusted to point elsewhere.
+    const { stream: source } = await openInputStream(this.blobPath(descriptor.digest), { what: `${this.name}: blob`, noFollow: true, missing: 'NOT_FOUND' }).catch((err: unknown) => {
+      if (isVouchError(err) && err.code === 'NOT_FOUND') fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing`, { cause: err });
+      throw err;
+    });
     return pipeline(source, verifyingStream(descriptor.digest, descriptor.size, `${this.name} blob ${descriptor.digest}`), () => undefined);
   }
 
@@ -120,23 +123,17 @@ export class OciLayoutCore implements ImageCore {
   }
 
   private async readBlobBytes(digest: Digest, what: string): Promise<Buffer | undefined> {
-    const path = this.blobPath(digest);
-    const info = await stat(path).catch(() => undefined);
-    if (!info) return undefined;
-    return this.readSmallFile(path, `${what} ${digest}`);
+    try {
+      return await this.readSmallFile(this.blobPath(digest), `${what} ${digest}`);
+    } catch (err) {
+      if (isVouchError(err) && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
   }
 
+  /** Every file of the layout is read as a regular file, never through a link, and capped. */
   private async readSmallFile(path: string, what: string): Promise<Buffer> {
-    const info = await stat(path).catch((err: NodeJS.ErrnoException) =>
-      fail(err.code === 'ENOENT' ? 'NOT_FOUND' : 'INPUT_UNREADABLE', `${this.name}: ${what} is missing`, { cause: err }),
-    );
-    if (!info.isFile()) fail('INPUT_UNREADABLE', `${this.name}: ${what} is not a file`);
-    if (info.size > this.maxDocumentBytes) fail('LIMIT_EXCEEDED', `${this.name}: ${what} is larger than ${this.maxDocumentBytes} bytes`);
-    try {
-      return await readFile(path);
-    } catch (err) {
-      throw new VouchError({ code: 'INPUT_UNREADABLE', message: `${this.name}: cannot read ${what}`, cause: err });
-    }
+    return readInputFile(path, { what: `${this.name}: ${what}`, noFollow: true, missing: 'NOT_FOUND', maxBytes: this.maxDocumentBytes, flag: '--max-document-size' });
   }
 
   private blobPath(digest: Digest): string {

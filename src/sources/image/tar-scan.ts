@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { VouchError } from '../../errors.js';
+import { openInputStream } from '../local-file.js';
 import { readTar, TarFormatError } from '../tar/reader.js';
 import type { TarHeader } from '../tar/reader.js';
 
@@ -18,7 +18,8 @@ export async function scanTarFile(
   file: string,
   visit: (header: TarHeader, name: string, content: AsyncIterable<Buffer>) => Promise<boolean>,
 ): Promise<void> {
-  const source = createReadStream(file);
+  // A FIFO or a device (docker-archive:/dev/zero) is refused here instead of read forever.
+  const { stream: source } = await openInputStream(file, { what: 'docker archive' });
   try {
     for await (const entry of readTar(source)) {
       if (await visit(entry.header, archiveName(entry.header.name), entry.content)) return;

@@ -1,9 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { constants, existsSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail, isVouchError, messageOf } from '../../errors.js';
+import { listInputDirectory, MAX_KEY_FILE_BYTES, MAX_KEYRING_ENTRIES, readInputFile } from '../../sources/local-file.js';
 
 /** A trusted apk signing key: an RSA public key and the file name apk-tools knows it by. */
 export interface ApkTrustedKey {
@@ -67,16 +67,24 @@ export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyrin
 async function keyFilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await listInputDirectory(dir, { what: 'keyring directory', maxEntries: MAX_KEYRING_ENTRIES });
   } catch (err) {
-    return fail('TRUST_MATERIAL_INVALID', `cannot read keyring directory ${dir}: ${messageOf(err)}`, { cause: err });
+    if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') throw err;
+    return fail('TRUST_MATERIAL_INVALID', messageOf(err), { cause: err });
   }
-  return names.filter((n) => n.endsWith('.pub')).sort().map((n) => join(dir, n));
+  return names.filter((n) => n.endsWith('.pub')).map((n) => join(dir, n));
 }
 
-/** Reads one PEM RSA public key file. */
+/** Reads one PEM RSA public key file (a regular file of at most MAX_KEY_FILE_BYTES). */
 export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
-  const pem = await readKeyFile(path);
+  let pem: Buffer;
+  try {
+    pem = await readInputFile(path, { what: 'apk key', maxBytes: MAX_KEY_FILE_BYTES });
+  } catch (err) {
+    // A key over the cap stays a limit (exit 3 either way); anything else is unusable trust material.
+    if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') throw err;
+    return fail('TRUST_MATERIAL_INVALID', messageOf(err), { cause: err });
+  }
   refusePrivateKey(path, pem);
   let key: KeyObject;
   try {
@@ -122,33 +130,4 @@ function refusePrivateKey(path: string, pem: Buffer): void {
 
 function isPrivateKeyRefusal(err: unknown): boolean {
   return isVouchError(err) && err.details?.['refused'] === 'private-key';
-}
-
-/** Real key files are under 1 KiB (a 4096-bit RSA public key PEM is 800 bytes). */
-const MAX_KEY_FILE = 64 * 1024;
-
-/**
- * Reads a key file: only a regular file (a FIFO or device would hang or never end), opened
- * without blocking and checked on the open descriptor, and at most MAX_KEY_FILE bytes.
- */
-async function readKeyFile(path: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) fail('TRUST_MATERIAL_INVALID', `apk key ${path} is not a regular file`);
-    if (info.size > MAX_KEY_FILE) fail('TRUST_MATERIAL_INVALID', `apk key ${path} is ${info.size} bytes, more than the ${MAX_KEY_FILE} a public key file can be`);
-    const buf = Buffer.alloc(info.size);
-    const { bytesRead } = await handle.read(buf, 0, info.size, 0);
-    return buf.subarray(0, bytesRead);
-  } catch (err) {
-    if (isVouchError(err)) throw err;
-    return fail('TRUST_MATERIAL_INVALID', `cannot read apk key ${path}: ${messageOf(err)}`, { cause: err });
-  } finally {
-    await handle.close();
-  }
 }

@@ -8,6 +8,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import type { Bundle } from '@sigstore/bundle';
 import { ASN1Obj } from '@sigstore/core';
 import { messageOf } from '../../errors.js';
+import { jsonDepthProblem, valueTooDeep, MAX_JSON_DEPTH } from '../../evidence/index.js';
 import { isStrictBase64 } from './base64.js';
 import { checkOneofs } from './bundle-oneofs.js';
 import type { BundleContentKind } from './types.js';
@@ -48,9 +49,13 @@ export function parseBundle(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_BU
   if (bytes.length > maxBytes) {
     return { ok: false, reason: 'too-large', code: 'BUNDLE_TOO_LARGE', message: `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes}` };
   }
+  const text = Buffer.from(bytes).toString('utf8');
+  // The field checks below recurse: depth is measured before anything walks the document.
+  const deep = jsonDepthProblem(text);
+  if (deep !== undefined) return { ok: false, reason: 'too-large', code: 'BUNDLE_TOO_DEEP', message: `bundle is ${deep}` };
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     return { ok: false, reason: 'not-json', code: 'BUNDLE_NOT_JSON', message: `bundle is not JSON: ${messageOf(err)}` };
   }
@@ -61,6 +66,8 @@ export function parseBundleJSON(json: unknown): BundleParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'invalid', code: 'BUNDLE_INVALID', message: 'bundle is not a JSON object' };
   }
+  // Bundles already parsed elsewhere (attestation files, image annotations, log answers) too.
+  if (valueTooDeep(json)) return { ok: false, reason: 'too-large', code: 'BUNDLE_TOO_DEEP', message: `bundle is nested more than ${MAX_JSON_DEPTH} levels deep` };
   const mediaType = (json as Record<string, unknown>)['mediaType'];
   const version = typeof mediaType === 'string' ? BUNDLE_MEDIA_TYPES[mediaType] : undefined;
   if (typeof mediaType !== 'string' || version === undefined) {

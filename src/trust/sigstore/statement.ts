@@ -3,6 +3,7 @@
  * its log entry but never looks inside the payload, so the binding between the signature and the
  * artifact (the artifact's digest is one of the statement's subjects) is checked here.
  */
+import { jsonDepthProblem } from '../../evidence/index.js';
 import type { InTotoStatement, StageResult } from './types.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -15,9 +16,13 @@ export type StatementParse = { readonly ok: true; readonly statement: InTotoStat
 export function parseStatement(payloadType: string, payload: Buffer): StatementParse {
   const bad = (code: string, message: string): StatementParse => ({ ok: false, result: { status: 'fail', code, message } });
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return bad('STATEMENT_UNSUPPORTED_PAYLOAD_TYPE', `DSSE payload type ${JSON.stringify(payloadType)} is not ${IN_TOTO_PAYLOAD_TYPE}`);
+  const text = payload.toString('utf8');
+  // The payload is base64 inside the bundle, so the bundle's depth cap did not see it.
+  const deep = jsonDepthProblem(text);
+  if (deep !== undefined) return bad('STATEMENT_MALFORMED', `DSSE payload is ${deep}`);
   let doc: unknown;
   try {
-    doc = JSON.parse(payload.toString('utf8'));
+    doc = JSON.parse(text);
   } catch {
     return bad('STATEMENT_MALFORMED', 'DSSE payload is not JSON');
   }

@@ -14,13 +14,15 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import type { TrustMaterial } from '@sigstore/verify';
 import { fail, messageOf, settledLater } from '../../errors.js';
-import { readBoundedFile } from './read-bounded.js';
+import { assertJsonDepth } from '../../evidence/index.js';
+import { MAX_KEY_FILE_BYTES, readInputFile } from '../../sources/local-file.js';
 import { trustedRootOf } from './trusted-root-input.js';
 import { validateTrustedRootJSON } from './trusted-root-validate.js';
 
 export const PUBLIC_GOOD_SOURCE = 'embedded public-good trusted root (@sigstore/tuf seeds)';
 const SEEDS_REPO = 'https://tuf-repo-cdn.sigstore.dev';
-const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
+/** Real trusted roots are tens of kilobytes; no flag raises this. */
+const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 
 export interface TrustOptions {
   /** trusted_root.json (or trust_config.json) file; default: the embedded public-good root. */
@@ -51,7 +53,7 @@ export interface SigstoreTrust {
 /** Reads, validates and builds the trust material; throws TRUST_MATERIAL_INVALID when unusable. */
 export async function loadTrustMaterial(options: TrustOptions): Promise<SigstoreTrust> {
   // Both files are read at once; the root's error, if any, is still the one reported first.
-  const keyFile = options.key === undefined ? undefined : { name: options.key, bytes: settledLater(readBoundedFile(options.key, MAX_TRUST_FILE_BYTES, '--key')) };
+  const keyFile = options.key === undefined ? undefined : { name: options.key, bytes: settledLater(readInputFile(options.key, { what: '--key', maxBytes: MAX_KEY_FILE_BYTES })) };
   const rootJSON = options.trustedRoot === undefined ? await embeddedPublicGoodRoot() : await readJSONFile(options.trustedRoot, '--trusted-root');
   const key = keyFile && { name: keyFile.name, pem: (await keyFile.bytes).toString('utf8') };
   return trustFromJSON(rootJSON, { source: options.trustedRoot ?? PUBLIC_GOOD_SOURCE, ...(key && { key }) });
@@ -106,9 +108,10 @@ export async function embeddedPublicGoodRoot(): Promise<unknown> {
 }
 
 async function readJSONFile(path: string, flag: string): Promise<unknown> {
-  const bytes = await readBoundedFile(path, MAX_TRUST_FILE_BYTES, flag);
+  const text = (await readInputFile(path, { what: flag, maxBytes: MAX_TRUSTED_ROOT_BYTES })).toString('utf8');
+  assertJsonDepth(text, `${flag} ${path}`);
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (err) {
     return fail('TRUST_MATERIAL_INVALID', `${flag} ${path} is not JSON: ${messageOf(err)}`, { cause: err });
   }

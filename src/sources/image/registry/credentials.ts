@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../../context.js';
-import { VouchError } from '../../../errors.js';
+import { isVouchError, VouchError } from '../../../errors.js';
+import { assertJsonDepth } from '../../../evidence/index.js';
+import { readInputFile } from '../../local-file.js';
 import { DOCKER_HUB } from '../reference.js';
 
 /** Registry credentials: a user name and password, or an identity (refresh) token. */
@@ -56,13 +57,19 @@ function serverKeys(registry: string): string[] {
   return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
 }
 
+/** A docker config.json is a few kilobytes, even with many registries. */
+const MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
+
 async function readDockerConfig(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+    text = (await readInputFile(path, { what: 'docker config', maxBytes: MAX_DOCKER_CONFIG_BYTES, missing: 'NOT_FOUND' })).toString('utf8');
+  } catch (err) {
+    // No config is no credentials; a config that is there but unusable is an error, not silence.
+    if (isVouchError(err) && err.code === 'NOT_FOUND') return undefined;
+    throw err;
   }
+  assertJsonDepth(text, path);
   try {
     const doc: unknown = JSON.parse(text);
     return isRecord(doc) ? doc : undefined;

@@ -1,0 +1,179 @@
+/**
+ * Every local file vouch reads — a file named on the command line (artifact, apk, docker archive,
+ * bundle, attestation, key, trusted root, SBOM, evidence, policy) or one found inside a local
+ * source (a keyring entry, a blob of an OCI layout) — is opened here, so that each gets the same
+ * two guarantees:
+ *
+ * - Only regular files are read. A FIFO blocks the reader until someone writes, a socket or a
+ *   device (/dev/zero, /dev/urandom) never ends; any of them would stall vouch or grow it without
+ *   bound. The type is checked before the file is opened (opening some devices has effects of its
+ *   own), the file is opened with O_NONBLOCK (so that a FIFO swapped in after the check cannot
+ *   block the open itself), and the open handle is checked again: it must be the regular file that
+ *   was examined, not whatever the path named a moment later.
+ * - A file read whole is read up to its cap and no further: the size on the open handle is
+ *   checked first, and the read stops at cap + 1 bytes, so a file that grows while it is read
+ *   cannot make vouch hold more than the cap either.
+ *
+ * A symbolic link named by the user is followed (that is how users point at files); inside a local
+ * source (`noFollow`) a link is refused, so that a layout cannot make vouch read files outside it.
+ */
+import { constants } from 'node:fs';
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { lstat, open, opendir, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { ErrorCode } from '../errors.js';
+import { fail, messageOf, VouchError } from '../errors.js';
+
+/**
+ * A public key (PEM) is a few hundred bytes; 64 KiB leaves room for long comments and bundles of
+ * a handful of keys, and no key file ever needs a flag to raise it.
+ */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/** Entries read from one keyring directory (real ones hold tens of keys). */
+export const MAX_KEYRING_ENTRIES = 1000;
+
+export interface InputFileOptions {
+  /** How the file is named in messages: `--key`, `SBOM`, `oci:dir: blob sha256:…`. */
+  readonly what: string;
+  /** A file found inside a local source: a symbolic link is refused, not followed. */
+  readonly noFollow?: boolean;
+  /** The code for a file that does not exist (INPUT_UNREADABLE unless the caller says otherwise). */
+  readonly missing?: ErrorCode;
+}
+
+export interface BoundedReadOptions extends InputFileOptions {
+  /** Largest size read, in bytes; a larger file is LIMIT_EXCEEDED. */
+  readonly maxBytes: number;
+  /** The flag that raises the cap, named in the error (none for inputs that never need more). */
+  readonly flag?: string;
+}
+
+export interface OpenedInputFile {
+  readonly handle: FileHandle;
+  /** The size when the file was opened. */
+  readonly size: number;
+}
+
+/** What a file is, in words, for the error that refuses it. */
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+function notRegular(opts: InputFileOptions, path: string, info: Stats): never {
+  return fail('INPUT_UNREADABLE', `${opts.what} ${path} is ${kindOf(info)}, not a regular file; vouch reads only regular files`);
+}
+
+function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
+  const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? (opts.missing ?? 'INPUT_UNREADABLE') : 'INPUT_UNREADABLE';
+  return fail(code, `cannot read ${opts.what} ${path}: ${messageOf(err)}`, { cause: err });
+}
+
+/**
+ * Opens a regular file for reading, refusing anything else before it is opened.
+ * @throws VouchError INPUT_UNREADABLE (not a regular file, cannot be opened), or `missing`
+ */
+export async function openInputFile(path: string, opts: InputFileOptions): Promise<OpenedInputFile> {
+  let before: Stats;
+  try {
+    before = opts.noFollow ? await lstat(path) : await stat(path);
+  } catch (err) {
+    return unreadable(opts, path, err);
+  }
+  if (!before.isFile()) notRegular(opts, path, before);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0));
+  } catch (err) {
+    return unreadable(opts, path, err);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) notRegular(opts, path, info);
+    // Swapped between the check and the open: not the file that was examined.
+    if (info.ino !== before.ino || info.dev !== before.dev) fail('INPUT_UNREADABLE', `${opts.what} ${path} changed while it was opened`);
+    return { handle, size: info.size };
+  } catch (err) {
+    await handle.close();
+    if (err instanceof VouchError) throw err;
+    return unreadable(opts, path, err);
+  }
+}
+
+function tooLarge(opts: BoundedReadOptions, path: string, size: number | undefined): never {
+  const measured = size === undefined ? 'more than' : `${size} bytes, more than`;
+  return fail('LIMIT_EXCEEDED', `${opts.what} ${path} is ${measured} the limit of ${opts.maxBytes} bytes`, {
+    details: { path, limit: opts.maxBytes, ...(size !== undefined && { size }), ...(opts.flag !== undefined && { flag: opts.flag }) },
+    ...(opts.flag !== undefined && { hints: [`raise the limit with ${opts.flag}`] }),
+  });
+}
+
+/**
+ * Reads a whole small file (key, bundle, trusted root, SBOM, evidence, policy, manifest), never
+ * more than `maxBytes`.
+ * @throws VouchError LIMIT_EXCEEDED, INPUT_UNREADABLE, or `missing`
+ */
+export async function readInputFile(path: string, opts: BoundedReadOptions): Promise<Buffer> {
+  const { handle, size } = await openInputFile(path, opts);
+  try {
+    if (size > opts.maxBytes) tooLarge(opts, path, size);
+    const buf = Buffer.alloc(size + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, length, buf.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      // The file grew after it was measured: what is read now is not what was measured.
+      if (length > opts.maxBytes) tooLarge(opts, path, undefined);
+      if (length === buf.length) fail('INPUT_UNREADABLE', `${opts.what} ${path} changed while it was read`);
+    }
+    return buf.subarray(0, length);
+  } catch (err) {
+    if (err instanceof VouchError) throw err;
+    return unreadable(opts, path, err);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A regular file opened as a stream (artifact, apk, docker archive, layout blob): read once, never whole. */
+export async function openInputStream(path: string, opts: InputFileOptions & { readonly signal?: AbortSignal }): Promise<{ readonly stream: Readable; readonly size: number }> {
+  const { handle, size } = await openInputFile(path, opts);
+  const stream = handle.createReadStream({ autoClose: true, highWaterMark: 64 * 1024, ...(opts.signal && { signal: opts.signal }) });
+  return { stream, size };
+}
+
+/**
+ * The names in a directory of inputs (a keyring), at most `maxEntries` of them counted before any
+ * is kept, so that a directory of millions of entries is refused rather than listed.
+ * @throws VouchError LIMIT_EXCEEDED, INPUT_UNREADABLE, or `missing`
+ */
+export async function listInputDirectory(dir: string, opts: InputFileOptions & { readonly maxEntries: number }): Promise<string[]> {
+  let info: Stats;
+  try {
+    info = await stat(dir);
+  } catch (err) {
+    return unreadable(opts, dir, err);
+  }
+  if (!info.isDirectory()) fail('INPUT_UNREADABLE', `${opts.what} ${dir} is ${kindOf(info)}, not a directory`);
+  const names: string[] = [];
+  try {
+    for await (const entry of await opendir(dir)) {
+      if (names.length >= opts.maxEntries) {
+        fail('LIMIT_EXCEEDED', `${opts.what} ${dir} holds more than ${opts.maxEntries} entries`, { details: { path: dir, limit: opts.maxEntries } });
+      }
+      names.push(entry.name);
+    }
+  } catch (err) {
+    if (err instanceof VouchError) throw err;
+    return unreadable(opts, dir, err);
+  }
+  return names.sort();
+}
