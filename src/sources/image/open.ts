@@ -12,6 +12,7 @@ import { RegistryCore } from './registry/core.js';
 import { findCredentials } from './registry/credentials.js';
 import { RegistryHttp } from './registry/http.js';
 import type { RetryPolicy } from './registry/http.js';
+import type { NetworkDeadlines } from '../net/deadline.js';
 
 export interface SourceOptions {
   readonly username?: string;
@@ -19,6 +20,8 @@ export interface SourceOptions {
   readonly allowHttp: boolean;
   readonly maxDocumentBytes: number;
   readonly retry?: RetryPolicy;
+  /** Per-request deadlines (default DEFAULT_DEADLINES); the command's deadline is ctx.signal. */
+  readonly deadlines?: NetworkDeadlines;
   readonly dockerConfigDir?: string;
 }
 
@@ -35,7 +38,7 @@ export async function openImageSource(ref: ImageReference, opts: SourceOptions, 
         { ...(opts.username !== undefined ? { username: opts.username } : {}), ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.dockerConfigDir ? { dockerConfigDir: opts.dockerConfigDir } : {}) },
         ctx.log,
       );
-      const http = new RegistryHttp(ctx.log, opts.retry, ctx.signal);
+      const http = new RegistryHttp(ctx.log, opts.retry, ctx.signal, opts.deadlines);
       return new RegistryCore(ref, http, creds, opts.allowHttp, opts.maxDocumentBytes, ctx.log);
     }
   }
