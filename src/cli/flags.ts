@@ -45,3 +45,8 @@ export const limitFlags = {
   'max-ratio': Flags.string({ summary: 'Largest decompressed-to-compressed ratio (default 1000; gzip bombs exceed it).', helpGroup: 'LIMITS' }),
   'max-document-size': Flags.string({ summary: 'Largest JSON document read whole: bundle, manifest, SBOM, index (default 64MiB).', helpGroup: 'LIMITS' }),
 };
+
+/** The command's total deadline over every network request (and whatever else is still running). */
+export const networkFlags = {
+  timeout: Flags.string({ summary: 'Give up (exit 3, NETWORK) when the command has not finished within this time: 90s, 5m, 1h (default 10m).' }),
+};

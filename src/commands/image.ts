@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
-import { limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
+import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { toImageOptions } from '../cli/options.js';
 
 export default class Image extends VouchCommand {
@@ -21,6 +21,7 @@ References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|
   static override flags = {
     ...verifyFlags,
     ...limitFlags,
+    ...networkFlags,
     platform: Flags.string({ summary: 'Platform to resolve an index to: os/arch[/variant] (default linux/<host arch>).' }),
     ...sigstoreFlags,
     ...provenanceFlags,
