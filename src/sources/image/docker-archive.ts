@@ -129,7 +129,7 @@ export class DockerArchiveCore implements ImageCore {
     const stream = await this.blob(descriptor);
     const bytes = await readCapped(stream, this.maxDocumentBytes, `${this.name} manifest ${descriptor.digest}`);
     checkBytes(bytes, descriptor.digest, descriptor.size, `${this.name} manifest ${descriptor.digest}`);
-    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType };
+    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType, descriptorMediaType: descriptor.mediaType };
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {

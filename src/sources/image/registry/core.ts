@@ -56,8 +56,9 @@ export class RegistryCore implements ImageCore {
     return found;
   }
 
-  manifest(descriptor: Descriptor): Promise<RawManifest | undefined> {
-    return this.getManifest(descriptor.digest, descriptor.digest, descriptor.size);
+  async manifest(descriptor: Descriptor): Promise<RawManifest | undefined> {
+    const raw = await this.getManifest(descriptor.digest, descriptor.digest, descriptor.size);
+    return raw && { ...raw, descriptorMediaType: descriptor.mediaType };
   }
 
   tag(tag: string): Promise<RawManifest | undefined> {
