@@ -61,6 +61,7 @@ export async function resolveImage(core: ImageCore, platform: Platform): Promise
   const root = await core.root();
   const parsed = parseManifest(root, `${core.name} ${root.digest}`);
   if (parsed.kind === 'image') {
+    core.confirmImage?.(parsed);
     return { digest: root.digest, mediaType: parsed.mediaType, size: root.bytes.length, manifest: parsed, synthesized: root.synthesized === true };
   }
   const entry = selectPlatform(parsed.manifests, platform, `${core.name} ${root.digest}`);
@@ -68,6 +69,7 @@ export async function resolveImage(core: ImageCore, platform: Platform): Promise
   if (!raw) return fail('NOT_FOUND', `${core.name}: the index names ${entry.digest} (${formatPlatform(platform)}), which is missing`);
   const child = parseManifest(raw, `${core.name} ${entry.digest}`);
   if (child.kind !== 'image') return fail('UNSUPPORTED_FORMAT', `${core.name}: nested indexes are not supported (${entry.digest})`);
+  core.confirmImage?.(child);
   return {
     digest: entry.digest,
     mediaType: child.mediaType,
