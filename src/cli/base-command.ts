@@ -12,6 +12,7 @@ import { parseEffectiveTime } from './effective-time.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { loadPolicies } from './policies.js';
 import { stderrLogger } from './logger.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../pipeline/options.js';
 
 /** Flags shared by every command that produces a report. */
 export const reportFlags = {
@@ -51,6 +52,7 @@ export interface ReportFlagValues {
   readonly 'effective-time'?: string | undefined;
   readonly verbose: boolean;
   readonly 'policy-timeout'?: string | undefined;
+  readonly timeout?: string | undefined;
 }
 
 /**
@@ -59,6 +61,7 @@ export interface ReportFlagValues {
  */
 export abstract class VouchCommand extends Command {
   private jsonMode = false;
+  private deadline: AbortSignal | undefined;
 
   /**
    * Every error the command-line parser raises is a usage error, exit 2, with oclif's message. Some
@@ -82,7 +85,10 @@ export abstract class VouchCommand extends Command {
     }
   }
 
-  /** Builds the run context: effective time from the flag (else the clock), logger on stderr. */
+  /**
+   * Builds the run context: effective time from the flag (else the clock), logger on stderr, and
+   * the command's deadline (--timeout, default 10 minutes) as the signal every request follows.
+   */
   protected contextFrom(flags: ReportFlagValues): RunContext {
     this.jsonMode = flags.json || flags.format === 'json';
     policyTimeout(flags['policy-timeout']); // a usage error before any work, not after the image is read
@@ -90,7 +96,10 @@ export abstract class VouchCommand extends Command {
     if (flags.json && flags.format !== 'json' && flags.format !== 'text') {
       throw new VouchError({ code: 'USAGE', message: `--json contradicts --format ${flags.format}: give one of them` });
     }
-    return { now: parseEffectiveTime(flags['effective-time']), log: stderrLogger(flags.verbose) };
+    const now = parseEffectiveTime(flags['effective-time']);
+    const { signal } = commandDeadline(parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    this.deadline = signal;
+    return { now, log: stderrLogger(flags.verbose), signal };
   }
 
   /**
@@ -150,6 +159,10 @@ export abstract class VouchCommand extends Command {
    */
   override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
     if (!isVouchError(err) && err.oclif?.exit !== undefined) return super.catch(err);
+    // Whatever broke off because the command's deadline passed (a file read, a stream) reports
+    // the deadline, not its own abort error.
+    const reason: unknown = this.deadline?.aborted ? this.deadline.reason : undefined;
+    if (!isVouchError(err) && isVouchError(reason)) err = reason;
     const error = isVouchError(err)
       ? err
       : new VouchError({ code: 'INTERNAL', message: `internal error: ${messageOf(err)}`, cause: err, hints: ['please report this as a bug'] });
@@ -170,5 +183,15 @@ export function policyTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^[0-9]{1,7}$/.test(value) ? Number(value) : Number.NaN;
   if (!(ms >= 1 && ms <= 3_600_000)) throw new VouchError({ code: 'USAGE', message: `--policy-timeout must be whole milliseconds from 1 to 3600000, got ${JSON.stringify(value)}` });
+  return ms;
+}
+
+/** A duration flag: 90s, 5m, 1h, 1500ms, or plain seconds. */
+export function parseDuration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m?.[2] ?? 's'] ?? 1000;
+  const ms = m ? Math.round(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new VouchError({ code: 'USAGE', message: `${flag} must be a positive duration such as 90s, 5m or 1h, got ${JSON.stringify(value)}` });
   return ms;
 }

@@ -52,3 +52,8 @@ export const imageLimitFlags = {
   'max-findings': Flags.string({ summary: 'Largest number of file and package findings for an image (default 200000).', helpGroup: 'LIMITS' }),
   'max-zstd-window': Flags.string({ summary: 'Largest zstd window a layer may ask the decoder for (default 128MiB, at most 2GiB).', helpGroup: 'LIMITS' }),
 };
+
+/** The command's total deadline over every network request (and whatever else is still running). */
+export const networkFlags = {
+  timeout: Flags.string({ summary: 'Give up (exit 3, NETWORK) when the command has not finished within this time: 90s, 5m, 1h (default 10m).' }),
+};

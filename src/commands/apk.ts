@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
-import { limitFlags } from '../cli/flags.js';
+import { limitFlags, networkFlags } from '../cli/flags.js';
 import { toApkOptions } from '../cli/options.js';
 
 export default class Apk extends VouchCommand {
@@ -23,6 +23,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
   static override flags = {
     ...verifyFlags,
     ...limitFlags,
+    ...networkFlags,
     'apk-key': Flags.string({ summary: 'Trusted RSA public key (PEM) for apk signatures (repeatable).', multiple: true }),
     keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable).', multiple: true }),
     repository: Flags.string({ summary: 'Repository (URL or directory) whose <arch>/APKINDEX.tar.gz (or, flat, APKINDEX.tar.gz) names the package; or the index file.' }),

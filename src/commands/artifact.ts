@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
-import { limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
+import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
 
 export default class Artifact extends VouchCommand {
@@ -22,6 +22,7 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
   static override flags = {
     ...verifyFlags,
     ...limitFlags,
+    ...networkFlags,
     bundle: Flags.string({ summary: 'Sigstore bundle (JSON) holding the signature over the artifact.' }),
     attestation: Flags.string({
       summary: 'Provenance: Sigstore bundle, DSSE envelope, JSON lines of either, or gcloud provenance JSON (repeatable).',

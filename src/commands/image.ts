@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
-import { imageLimitFlags, limitFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
+import { imageLimitFlags, limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toImageOptions } from '../cli/options.js';
 
 export default class Image extends VouchCommand {
@@ -24,6 +24,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     ...verifyFlags,
     ...limitFlags,
     ...imageLimitFlags,
+    ...networkFlags,
     platform: Flags.string({ summary: 'Platform to resolve an index to: os/arch[/variant] (default linux/<host arch>).' }),
     ...sigstoreFlags,
     ...provenanceFlags,

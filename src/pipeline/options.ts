@@ -107,3 +107,6 @@ export interface ImageOptions {
   readonly registry: RegistryOptions;
   readonly limits: Limits;
 }
+
+/** The command's deadline (--timeout): every network request follows the signal it makes. */
+export { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../sources/net/deadline.js';

@@ -1,6 +1,8 @@
 import type { Dispatcher, request as undiciRequest } from 'undici';
 import { fail, messageOf } from '../../errors.js';
 import { openInputStream } from '../local-file.js';
+import { DEFAULT_DEADLINES, RequestDeadline, hostOf } from '../net/deadline.js';
+import type { NetworkDeadlines } from '../net/deadline.js';
 
 /** An opened input: a byte stream and where it came from. */
 export interface OpenedSource {
@@ -23,7 +25,8 @@ let dispatcher: Dispatcher | undefined;
  */
 async function agent(): Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> {
   const { Agent, interceptors, request } = await import('undici');
-  dispatcher ??= new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }).compose(
+  // Idle timeouts as a backstop; RequestDeadline bounds each download's total time.
+  dispatcher ??= new Agent({ connectTimeout: DEFAULT_DEADLINES.headersMs, headersTimeout: DEFAULT_DEADLINES.headersMs, bodyTimeout: DEFAULT_DEADLINES.bodyMs }).compose(
     interceptors.redirect({ maxRedirections: 5 }),
     interceptors.retry({ maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], minTimeout: 200, maxTimeout: 2000 }),
   );
@@ -45,38 +48,45 @@ function displayUrl(url: string): string {
 /**
  * Opens a local file or an http(s) URL as a byte stream, without reading it whole. A missing
  * file or a 404 is NOT_FOUND; other failures are INPUT_UNREADABLE (files) or NETWORK (http).
+ * A download has a total deadline (headers, then the body by its declared size) besides `signal`.
  */
-export async function openSource(location: string, signal?: AbortSignal): Promise<OpenedSource> {
-  if (isHttpUrl(location)) return openUrl(location, signal);
+export async function openSource(location: string, signal?: AbortSignal, deadlines: NetworkDeadlines = DEFAULT_DEADLINES): Promise<OpenedSource> {
+  if (isHttpUrl(location)) return openUrl(location, signal, deadlines);
   const { stream, size } = await openInputStream(location, { what: 'file', missing: 'NOT_FOUND', ...(signal && { signal }) });
   return { stream, location, size };
 }
 
-async function openUrl(url: string, signal?: AbortSignal): Promise<OpenedSource> {
+async function openUrl(url: string, signal: AbortSignal | undefined, deadlines: NetworkDeadlines): Promise<OpenedSource> {
   const shown = displayUrl(url);
+  const deadline = new RequestDeadline(hostOf(url), deadlines, signal);
   let response: Dispatcher.ResponseData;
   try {
     const { dispatcher, request } = await agent();
-    response = await request(url, { dispatcher, method: 'GET', ...(signal ? { signal } : {}) });
+    response = await request(url, { dispatcher, method: 'GET', signal: deadline.signal });
   } catch (err) {
-    return fail('NETWORK', `cannot fetch ${shown}: ${messageOf(err)}`, { cause: err });
+    deadline.done();
+    return fail('NETWORK', `cannot fetch ${shown}: ${deadline.expired ?? messageOf(err)}`, { cause: err });
   }
   const { statusCode, body, headers } = response;
+  const length = Number(headers['content-length']);
+  deadline.headersArrived(Number.isSafeInteger(length) ? length : undefined);
+  body.once('close', () => deadline.done());
   if (statusCode !== 200) {
     body.resume();
     if (statusCode === 404 || statusCode === 410) fail('NOT_FOUND', `${shown} answered ${statusCode}`);
     if (statusCode === 401 || statusCode === 403) fail('UNAUTHORIZED', `${shown} answered ${statusCode}`);
     fail('NETWORK', `${shown} answered HTTP ${statusCode}`);
   }
-  const length = Number(headers['content-length']);
-  return { stream: wrapNetworkErrors(body, shown), location: shown, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
+  return { stream: wrapNetworkErrors(body, shown, deadline), location: shown, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
 }
 
-async function* wrapNetworkErrors(body: AsyncIterable<Uint8Array>, shown: string): AsyncGenerator<Uint8Array> {
+async function* wrapNetworkErrors(body: AsyncIterable<Uint8Array>, shown: string, deadline: RequestDeadline): AsyncGenerator<Uint8Array> {
   try {
     yield* body;
   } catch (err) {
-    fail('NETWORK', `download of ${shown} failed: ${messageOf(err)}`, { cause: err });
+    fail('NETWORK', `download of ${shown} failed: ${deadline.expired ?? messageOf(err)}`, { cause: err });
+  } finally {
+    deadline.done();
   }
 }
 

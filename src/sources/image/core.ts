@@ -26,6 +26,11 @@ export interface ImageCore {
   referrers?(digest: Digest): Promise<ReferrersResult>;
   /** The top-level entries of an OCI layout's index.json (cosign save annotates them by kind). */
   layoutEntries?(): Promise<readonly Descriptor[]>;
+  /**
+   * Throws unless the image manifest the reference resolved to is the one every other reader of
+   * this store would load (docker archives: index.json against manifest.json).
+   */
+  confirmImage?(image: { readonly config: Descriptor; readonly layers: readonly Descriptor[] }): void;
   /** Releases connections and file handles. */
   close(): Promise<void>;
 }

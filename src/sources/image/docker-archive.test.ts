@@ -6,7 +6,8 @@ import { noopLogger } from '../../context.js';
 import { isVouchError } from '../../errors.js';
 import { readImageFilesystem } from '../../inventory/image-inventory.js';
 import { needsRealdata, realdata } from '../../testing/realdata.js';
-import { tempDir } from '../../testing/registry.js';
+import { blobsOf, buildImage, indexOf, tarOf, tempDir } from '../../testing/registry.js';
+import type { BuiltBlob, BuiltImage } from '../../testing/registry.js';
 import { DockerArchiveCore } from './docker-archive.js';
 import { resolveImage } from './open.js';
 import { parsePlatform } from './platform.js';
@@ -49,6 +50,49 @@ test('docker archive: a changed file inside a layer fails the config diff_id che
     const file = join(tmp.dir, 'tampered.tar');
     writeFileSync(file, bytes);
     await assert.rejects(files(file), (e: unknown) => isVouchError(e) && e.code === 'DIGEST_MISMATCH' && /diff_id/.test(e.message));
+  } finally {
+    tmp.remove();
+  }
+});
+
+/** A Docker 25 style archive: blobs/sha256, oci-layout, index.json and manifest.json as given. */
+async function docker25(dir: string, name: string, blobs: readonly BuiltBlob[], index: unknown, legacy: BuiltImage): Promise<string> {
+  const path = (b: BuiltBlob): string => `blobs/sha256/${b.digest.slice(7)}`;
+  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
+  const manifestJson = [{ Config: path(legacy.config), RepoTags: ['demo:v1'], Layers: legacy.layers.map(path) }];
+  const tar = await tarOf([
+    { path: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' },
+    { path: 'index.json', content: typeof index === 'string' ? index : JSON.stringify(index) },
+    { path: 'manifest.json', content: JSON.stringify(manifestJson) },
+    ...unique.map((b) => ({ path: path(b), content: b.bytes })),
+  ]);
+  const file = join(dir, name);
+  writeFileSync(file, tar);
+  return file;
+}
+
+test('docker archive: index.json and manifest.json must name the same image', async () => {
+  const a = await buildImage([{ files: [{ path: 'which', content: 'A' }] }]);
+  const b = await buildImage([{ files: [{ path: 'which', content: 'B' }] }]);
+  const tmp = tempDir('vouch-archive-');
+  try {
+    const blobs = [...blobsOf(a), ...blobsOf(b)];
+    const entry = (m: BuiltBlob, tag: string) => ({ mediaType: m.mediaType, digest: m.digest, size: m.bytes.length, annotations: { 'org.opencontainers.image.ref.name': tag } });
+    // Agreeing: both name image A (listed twice under two tags, one digest).
+    const agree = await docker25(tmp.dir, 'agree.tar', blobs, { schemaVersion: 2, manifests: [entry(a.manifest, 'v1'), entry(a.manifest, 'latest')] }, a);
+    assert.equal((await files(agree)).get('which'), '559aead08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd'); // sha256("A")
+    // index.json names A, manifest.json names B: refused, whichever one vouch would have read.
+    const split = await docker25(tmp.dir, 'split.tar', blobs, { schemaVersion: 2, manifests: [entry(a.manifest, 'v1')] }, b);
+    await assert.rejects(files(split), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED' && /index\.json and manifest\.json name different images/.test(e.message));
+    // Through an index (the containerd image store's layout): the platform image must agree too.
+    const idx = indexOf([{ blob: a.manifest, platform: { os: 'linux', architecture: 'amd64' } }]);
+    const viaIndex = await docker25(tmp.dir, 'via-index.tar', [...blobs, idx], { schemaVersion: 2, manifests: [entry(idx, 'v1')] }, b);
+    await assert.rejects(files(viaIndex), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED');
+    // Two images in index.json, or an index.json that is not JSON: never a silent fall-back to manifest.json.
+    const two = await docker25(tmp.dir, 'two.tar', blobs, { schemaVersion: 2, manifests: [entry(a.manifest, 'v1'), entry(b.manifest, 'v2')] }, a);
+    await assert.rejects(files(two), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
+    const garbage = await docker25(tmp.dir, 'garbage.tar', blobs, '{"manifests": [', a);
+    await assert.rejects(files(garbage), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED' && /index\.json is not JSON/.test(e.message));
   } finally {
     tmp.remove();
   }

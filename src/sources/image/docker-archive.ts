@@ -8,7 +8,7 @@ import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
 import { checkBytes, isDigest, readCapped, sha256Digest, verifyingStream } from './digest.js';
 import type { Descriptor, RawManifest } from './manifest.js';
-import { isRecord, parseDescriptor } from './manifest.js';
+import { isRecord, parseDescriptor, parseManifest } from './manifest.js';
 import { MEDIA } from './media-types.js';
 import { archiveName, scanTarFile } from './tar-scan.js';
 
@@ -27,6 +27,8 @@ export class DockerArchiveCore implements ImageCore {
   readonly name: string;
   private blobs = new Map<Digest, ArchiveBlob>();
   private rootManifest: RawManifest | undefined;
+  /** manifest.json's image (config and layers, by measured digest) when index.json names the root. */
+  private legacyView: { readonly config: Digest; readonly layers: readonly Digest[] } | undefined;
 
   constructor(
     private readonly file: string,
@@ -68,24 +70,62 @@ export class DockerArchiveCore implements ImageCore {
     }
     const manifestJson = docs.get('manifest.json');
     if (!manifestJson) return fail('UNSUPPORTED_FORMAT', `${this.name}: no manifest.json; not a docker save archive`);
-    this.rootManifest = await this.fromIndex(docs) ?? this.synthesize(manifestJson, hashes, sizes, gzipped);
+    const synthesized = this.synthesize(manifestJson, hashes, sizes, gzipped);
+    const fromIndex = await this.fromIndex(docs);
+    if (fromIndex) {
+      const legacy = parseManifest(synthesized, `${this.name} manifest.json`);
+      if (legacy.kind === 'image') this.legacyView = { config: legacy.config.digest, layers: legacy.layers.map((l) => l.digest) };
+    }
+    this.rootManifest = fromIndex ?? synthesized;
     return this.rootManifest;
   }
 
-  /** Newer docker save: index.json names the real manifest; use it and its real digest. */
+  /**
+   * Docker 25 archives carry both index.json (read by containerd and `docker load` with the
+   * containerd store) and manifest.json (read by skopeo and the classic `docker load`). vouch
+   * verifies index.json's image; unless manifest.json names the same config and layers, the image
+   * that gets loaded could be another one, so the archive is refused.
+   */
+  confirmImage(image: { readonly config: Descriptor; readonly layers: readonly Descriptor[] }): void {
+    const legacy = this.legacyView;
+    if (!legacy) return;
+    const same = legacy.config === image.config.digest && legacy.layers.length === image.layers.length && legacy.layers.every((d, i) => d === image.layers[i]?.digest);
+    if (!same) {
+      fail('INPUT_MALFORMED', `${this.name}: index.json and manifest.json name different images (config ${image.config.digest} vs ${legacy.config}); tools that read the other file would load another image`);
+    }
+  }
+
+  /**
+   * Newer docker save: index.json names the real manifest; use it and its real digest. An empty
+   * list (Docker writes null for untagged images) leaves manifest.json alone in charge.
+   */
   private async fromIndex(docs: Map<string, Buffer>): Promise<RawManifest | undefined> {
     const index = docs.get('index.json');
-    if (!index || !docs.has('oci-layout')) return undefined;
+    if (!index) return undefined;
     let doc: unknown;
     assertJsonDepth(index.toString('utf8'), `${this.name} index.json`);
     try {
       doc = JSON.parse(index.toString('utf8'));
-    } catch {
-      return undefined;
+    } catch (err) {
+      return fail('INPUT_MALFORMED', `${this.name}: index.json is not JSON: ${(err as Error).message}`);
     }
-    if (!isRecord(doc) || !Array.isArray(doc['manifests']) || doc['manifests'].length !== 1) return undefined;
-    const desc = parseDescriptor(doc['manifests'][0], `${this.name} index.json manifests[0]`);
-    return this.manifest(desc);
+    if (!isRecord(doc)) return fail('INPUT_MALFORMED', `${this.name}: index.json is not a JSON object`);
+    const list = doc['manifests'];
+    if (list === null || list === undefined || (Array.isArray(list) && list.length === 0)) return undefined;
+    if (!Array.isArray(list)) return fail('INPUT_MALFORMED', `${this.name}: index.json manifests is not a list`);
+    const descriptors = list.slice(0, 1000).map((d, i) => parseDescriptor(d, `${this.name} index.json manifests[${i}]`));
+    // One image saved under several tags is listed once per tag, with one digest.
+    const digests = new Set(descriptors.map((d) => d.digest));
+    if (list.length > 1000 || digests.size > 1) {
+      return fail('USAGE', `${this.name}: index.json lists ${digests.size} images; vouch reads archives with one image`, {
+        hints: ['save one image per archive (docker save <image>)'],
+      });
+    }
+    const [first] = descriptors;
+    if (!first) return undefined;
+    const found = await this.manifest(first);
+    if (!found) return fail('NOT_FOUND', `${this.name}: index.json names ${first.digest}, which is not in the archive`);
+    return found;
   }
 
   private synthesize(manifestJson: Buffer, hashes: Map<string, Digest>, sizes: Map<string, number>, gzipped: Set<string>): RawManifest {
@@ -132,7 +172,7 @@ export class DockerArchiveCore implements ImageCore {
     const stream = await this.blob(descriptor);
     const bytes = await readCapped(stream, this.maxDocumentBytes, `${this.name} manifest ${descriptor.digest}`);
     checkBytes(bytes, descriptor.digest, descriptor.size, `${this.name} manifest ${descriptor.digest}`);
-    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType };
+    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType, descriptorMediaType: descriptor.mediaType };
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {

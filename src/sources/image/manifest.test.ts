@@ -59,3 +59,25 @@ test('platform: picks the wanted platform, never BuildKit attestation entries', 
   assert.throws(() => selectPlatform(entries, parsePlatform('unknown/unknown'), 'x'), (err: unknown) => isVouchError(err) && err.code === 'NOT_FOUND');
   for (const bad of ['linux', 'linux/amd64/v1/x', 'Linux/AMD64', '']) assert.throws(() => parsePlatform(bad), (err: unknown) => isVouchError(err) && err.code === 'USAGE');
 });
+
+test('manifest: media types that contradict each other, or a shape of the other kind, are refused', () => {
+  const OCI = 'application/vnd.oci.image.manifest.v1+json';
+  const DOCKER = 'application/vnd.docker.distribution.manifest.v2+json';
+  const INDEX = 'application/vnd.oci.image.index.v1+json';
+  const image = { schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: D('a'), size: 2 }, layers: [] };
+  const index = { schemaVersion: 2, manifests: [] };
+  const refused = (r: ReturnType<typeof raw> & { descriptorMediaType?: string }, why: RegExp): void =>
+    assert.throws(() => parseManifest(r, 'x'), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED' && why.test(e.message));
+  // The document against the Content-Type, and against the descriptor that named it.
+  refused(raw({ ...image, mediaType: OCI }, DOCKER), /the document says .*oci.*, the store reported .*docker/);
+  refused({ ...raw({ ...image, mediaType: OCI }), descriptorMediaType: DOCKER }, /its descriptor says/);
+  // An index where a manifest was named, and the other way round, with no mediaType field.
+  refused({ ...raw(index), descriptorMediaType: OCI }, /must not have a manifests list|contradict/);
+  refused({ ...raw(image, INDEX) }, /must not have config or layers/);
+  refused({ ...raw({ ...image, mediaType: INDEX, manifests: [] }) }, /must not have config or layers/);
+  refused({ ...raw({ ...index, mediaType: OCI, layers: [] }) }, /must not have a manifests list/);
+  // Agreement, and a Content-Type that names no manifest type, are fine.
+  assert.equal(parseManifest({ ...raw({ ...image, mediaType: OCI }, `${OCI}; charset=utf-8`), descriptorMediaType: OCI }, 'x').kind, 'image');
+  assert.equal(parseManifest(raw({ ...image, mediaType: OCI }, 'application/json'), 'x').kind, 'image');
+  assert.equal(parseManifest({ ...raw(index, INDEX), descriptorMediaType: INDEX }, 'x').kind, 'index');
+});

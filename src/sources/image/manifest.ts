@@ -38,6 +38,8 @@ export interface RawManifest {
   readonly digest: Digest;
   /** The media type the store reported (Content-Type, descriptor), if any. */
   readonly mediaType?: string;
+  /** The media type of the descriptor that named this manifest (an index entry, a referrer), if any. */
+  readonly descriptorMediaType?: string;
   /**
    * Made up by vouch from what the store holds (legacy docker save archives have no manifest):
    * its blob digests are measured, not promised, so only the config's diff_ids bind the layers.
@@ -65,10 +67,7 @@ export function parseManifest(raw: RawManifest, where: string): ParsedManifest {
     return fail('UNSUPPORTED_FORMAT', `${where}: Docker schema 1 manifests are not supported (they carry no content digests vouch can check)`);
   }
   if (doc['schemaVersion'] !== 2) return fail('INPUT_MALFORMED', `${where}: schemaVersion must be 2`);
-  const declared = typeof doc['mediaType'] === 'string' ? doc['mediaType'] : undefined;
-  const reported = raw.mediaType?.split(';')[0]?.trim();
-  const shape = Array.isArray(doc['manifests']) ? MEDIA.ociIndex : Array.isArray(doc['layers']) ? MEDIA.ociManifest : undefined;
-  const mediaType = declared ?? (reported && (isIndexMediaType(reported) || isImageManifestMediaType(reported)) ? reported : shape);
+  const mediaType = settleMediaType(doc, raw, where);
   if (mediaType === undefined) return fail('UNSUPPORTED_FORMAT', `${where}: not an image manifest or index`);
   const annotations = stringMap(doc['annotations'], `${where} annotations`);
   if (isIndexMediaType(mediaType)) {
@@ -93,6 +92,42 @@ export function parseManifest(raw: RawManifest, where: string): ParsedManifest {
     };
   }
   return fail('UNSUPPORTED_FORMAT', `${where}: unsupported manifest media type ${mediaType}`);
+}
+
+/** Every manifest media type vouch knows, understood or refused; others say nothing (application/json). */
+const KNOWN_MANIFEST_TYPES = new Set<string>([MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest, MEDIA.dockerSchema1, MEDIA.dockerSchema1Signed]);
+
+/**
+ * The one media type every witness agrees on: the document's own mediaType field, the type the
+ * store reported (Content-Type), and the descriptor that named it. When two of them disagree, or
+ * the document's shape belongs to the other kind (an index with layers, a manifest with a
+ * manifests list), vouch and a runtime could read the same bytes as different things: refused,
+ * as containerd refuses them. A reported type that is no manifest type (application/json) is no
+ * witness; a descriptor's type is, since it named a manifest.
+ */
+function settleMediaType(doc: Record<string, unknown>, raw: RawManifest, where: string): string | undefined {
+  const declared = typeof doc['mediaType'] === 'string' ? doc['mediaType'] : undefined;
+  const reported = raw.mediaType?.split(';')[0]?.trim();
+  const described = raw.descriptorMediaType;
+  const witnesses: [string, string | undefined][] = [
+    ['the document says', declared],
+    ['the store reported', reported && KNOWN_MANIFEST_TYPES.has(reported) ? reported : undefined],
+    ['its descriptor says', described],
+  ];
+  const given = witnesses.filter((w): w is [string, string] => w[1] !== undefined);
+  const first = given[0];
+  for (const [who, type] of given.slice(1)) {
+    if (first && type !== first[1]) fail('INPUT_MALFORMED', `${where}: the media types contradict each other: ${first[0]} ${first[1]}, ${who} ${type}`);
+  }
+  const shape = Array.isArray(doc['manifests']) ? MEDIA.ociIndex : Array.isArray(doc['layers']) ? MEDIA.ociManifest : undefined;
+  const mediaType = first?.[1] ?? shape;
+  if (mediaType !== undefined && isIndexMediaType(mediaType) && (doc['layers'] !== undefined || doc['config'] !== undefined)) {
+    fail('INPUT_MALFORMED', `${where}: an index (${mediaType}) must not have config or layers`);
+  }
+  if (mediaType !== undefined && isImageManifestMediaType(mediaType) && doc['manifests'] !== undefined) {
+    fail('INPUT_MALFORMED', `${where}: an image manifest (${mediaType}) must not have a manifests list`);
+  }
+  return mediaType;
 }
 
 export function parseDescriptor(value: unknown, where: string): Descriptor {

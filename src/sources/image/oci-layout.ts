@@ -100,7 +100,7 @@ export class OciLayoutCore implements ImageCore {
     const bytes = await this.readBlobBytes(descriptor.digest, 'manifest');
     if (!bytes) return undefined;
     checkBytes(bytes, descriptor.digest, descriptor.size, `${this.name} manifest ${descriptor.digest}`);
-    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType };
+    return { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType, descriptorMediaType: descriptor.mediaType };
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {

@@ -12,6 +12,7 @@ import { RegistryCore } from './registry/core.js';
 import { findCredentials } from './registry/credentials.js';
 import { RegistryHttp } from './registry/http.js';
 import type { RetryPolicy } from './registry/http.js';
+import type { NetworkDeadlines } from '../net/deadline.js';
 
 export interface SourceOptions {
   readonly username?: string;
@@ -19,6 +20,8 @@ export interface SourceOptions {
   readonly allowHttp: boolean;
   readonly maxDocumentBytes: number;
   readonly retry?: RetryPolicy;
+  /** Per-request deadlines (default DEFAULT_DEADLINES); the command's deadline is ctx.signal. */
+  readonly deadlines?: NetworkDeadlines;
   readonly dockerConfigDir?: string;
 }
 
@@ -35,7 +38,7 @@ export async function openImageSource(ref: ImageReference, opts: SourceOptions, 
         { ...(opts.username !== undefined ? { username: opts.username } : {}), ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.dockerConfigDir ? { dockerConfigDir: opts.dockerConfigDir } : {}) },
         ctx.log,
       );
-      const http = new RegistryHttp(ctx.log, opts.retry, ctx.signal);
+      const http = new RegistryHttp(ctx.log, opts.retry, ctx.signal, opts.deadlines);
       return new RegistryCore(ref, http, creds, opts.allowHttp, opts.maxDocumentBytes, ctx.log);
     }
   }
@@ -58,6 +61,7 @@ export async function resolveImage(core: ImageCore, platform: Platform): Promise
   const root = await core.root();
   const parsed = parseManifest(root, `${core.name} ${root.digest}`);
   if (parsed.kind === 'image') {
+    core.confirmImage?.(parsed);
     return { digest: root.digest, mediaType: parsed.mediaType, size: root.bytes.length, manifest: parsed, synthesized: root.synthesized === true };
   }
   const entry = selectPlatform(parsed.manifests, platform, `${core.name} ${root.digest}`);
@@ -65,6 +69,7 @@ export async function resolveImage(core: ImageCore, platform: Platform): Promise
   if (!raw) return fail('NOT_FOUND', `${core.name}: the index names ${entry.digest} (${formatPlatform(platform)}), which is missing`);
   const child = parseManifest(raw, `${core.name} ${entry.digest}`);
   if (child.kind !== 'image') return fail('UNSUPPORTED_FORMAT', `${core.name}: nested indexes are not supported (${entry.digest})`);
+  core.confirmImage?.(child);
   return {
     digest: entry.digest,
     mediaType: child.mediaType,

@@ -9,13 +9,13 @@
 import { bundleToJSON } from '@sigstore/bundle';
 import type { RunContext } from '../../context.js';
 import { fail, messageOf } from '../../errors.js';
+import { DEFAULT_DEADLINES, RequestDeadline } from '../../sources/net/deadline.js';
 import { parseBundleJSON } from './bundle-parse.js';
 import type { ParsedBundle } from './bundle-parse.js';
 import type { SigstoreTrust } from './trusted-root.js';
 
 const MAX_CANDIDATES = 16;
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-const TIMEOUT_MS = 20_000;
 
 /** Rekor v1 API entry, as returned by GET /api/v1/log/entries/{uuid}. */
 interface RekorEntry {
@@ -92,15 +92,18 @@ function parseBaseUrl(rekorUrl: string): URL {
 
 async function fetchJSON(url: URL, ctx: RunContext, post?: unknown): Promise<unknown> {
   const { request } = await import('undici');
+  // A total deadline per request (headers, then the body), under the command's own (ctx.signal).
+  const deadline = new RequestDeadline(url.host, DEFAULT_DEADLINES, ctx.signal);
   try {
     const res = await request(url, {
       method: post === undefined ? 'GET' : 'POST',
       headers: { accept: 'application/json', ...(post !== undefined && { 'content-type': 'application/json' }) },
       ...(post !== undefined && { body: JSON.stringify(post) }),
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS,
-      ...(ctx.signal && { signal: ctx.signal }),
+      headersTimeout: DEFAULT_DEADLINES.headersMs,
+      bodyTimeout: DEFAULT_DEADLINES.bodyMs,
+      signal: deadline.signal,
     });
+    deadline.headersArrived();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -113,6 +116,8 @@ async function fetchJSON(url: URL, ctx: RunContext, post?: unknown): Promise<unk
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch (err) {
     if ((err as { name?: unknown }).name === 'VouchError') throw err;
-    return fail('NETWORK', `${url.origin}: ${messageOf(err)}`, { cause: err });
+    return fail('NETWORK', `${url.origin}: ${deadline.expired ?? messageOf(err)}`, { cause: err });
+  } finally {
+    deadline.done();
   }
 }

@@ -2,6 +2,7 @@ import { VouchError, fail } from '../../../errors.js';
 import type { Credentials } from './credentials.js';
 import type { RegistryHttp } from './http.js';
 import { discard, redact } from './http.js';
+import { readCapped } from '../digest.js';
 
 export interface Challenge {
   readonly scheme: 'bearer' | 'basic';
@@ -72,11 +73,8 @@ export async function fetchBearerToken(
     await discard(res);
     fail('NETWORK', `token request to ${redact(url.toString())} answered HTTP ${res.status}`);
   }
-  let text = '';
-  for await (const chunk of res.body) {
-    text += (chunk as Buffer).toString('utf8');
-    if (text.length > 1024 * 1024) fail('LIMIT_EXCEEDED', 'registry token response is larger than 1 MiB');
-  }
+  // Read errors (a deadline that passed, a broken connection) are NETWORK errors naming the host.
+  const text = (await readCapped(res.body, 1024 * 1024, `token response from ${redact(url.toString())}`, 'NETWORK')).toString('utf8');
   try {
     const doc = JSON.parse(text) as Record<string, unknown>;
     const token = doc['token'] ?? doc['access_token'];

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Logger } from '../../../context.js';
-import { VouchError, fail } from '../../../errors.js';
+import { VouchError, fail, isVouchError } from '../../../errors.js';
 import type { ImageCore, ReferrersResult } from '../core.js';
 import type { Digest } from '../digest.js';
 import { checkBytes, readCapped, sha256Digest, verifyingStream } from '../digest.js';
@@ -13,6 +13,7 @@ import { basicHeader, fetchBearerToken, parseChallenge } from './auth.js';
 import type { Credentials } from './credentials.js';
 import type { HttpResponse, RegistryHttp } from './http.js';
 import { discard, header, redact } from './http.js';
+import { hostOf } from '../../net/deadline.js';
 
 export interface RegistryTarget {
   readonly registry: string;
@@ -55,8 +56,9 @@ export class RegistryCore implements ImageCore {
     return found;
   }
 
-  manifest(descriptor: Descriptor): Promise<RawManifest | undefined> {
-    return this.getManifest(descriptor.digest, descriptor.digest, descriptor.size);
+  async manifest(descriptor: Descriptor): Promise<RawManifest | undefined> {
+    const raw = await this.getManifest(descriptor.digest, descriptor.digest, descriptor.size);
+    return raw && { ...raw, descriptorMediaType: descriptor.mediaType };
   }
 
   tag(tag: string): Promise<RawManifest | undefined> {
@@ -64,7 +66,7 @@ export class RegistryCore implements ImageCore {
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {
-    const res = await this.get(`${this.base}/blobs/${descriptor.digest}`, {});
+    const res = await this.get(`${this.base}/blobs/${descriptor.digest}`, {}, descriptor.size);
     if (res.status === 404) {
       await discard(res);
       fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing from the registry`);
@@ -75,7 +77,10 @@ export class RegistryCore implements ImageCore {
     // A connection that breaks mid-blob is a network failure, not malformed content: the stream
     // the readers consume fails with NETWORK (registered before pipeline(), whose own destroy with
     // the raw socket error then finds the stream already errored). No extra stream stage.
-    res.body.once('error', (err: Error) => verifying.destroy(new VouchError({ code: 'NETWORK', message: `${what}: the connection broke while reading: ${err.message}`, cause: err })));
+    // A deadline that passed arrives as its own NETWORK error, which names the host already.
+    res.body.once('error', (err: Error) =>
+      verifying.destroy(isVouchError(err) ? err : new VouchError({ code: 'NETWORK', message: `${what}: the connection broke while reading: ${err.message}`, cause: err })),
+    );
     return pipeline(res.body, verifying, () => undefined);
   }
 
@@ -120,10 +125,18 @@ export class RegistryCore implements ImageCore {
     return { bytes, digest: computed, ...(contentType ? { mediaType: contentType } : {}) };
   }
 
-  private async get(url: string, headers: Record<string, string>): Promise<HttpResponse> {
-    const send = () => this.http.send({ method: 'GET', url, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
+  private async get(url: string, headers: Record<string, string>, expectedSize?: number): Promise<HttpResponse> {
+    const send = () =>
+      this.http.send({ method: 'GET', url, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers, ...(expectedSize !== undefined && { expectedSize }) });
     let res = await send();
     if (res.status !== 401) return res;
+    if (res.redirected) {
+      // Credentials go only to the registry they were configured for, and to the token realm the
+      // registry's own challenge names. A host the registry redirected to (blob storage, or an
+      // attacker's server) that asks for credentials gets none: its challenge is not followed.
+      await discard(res);
+      fail('UNAUTHORIZED', `${this.name}: ${hostOf(res.url)}, where the registry redirected ${redact(url)}, asks for credentials; vouch sends credentials only to the registry itself`);
+    }
     const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
     await discard(res);
     if (!challenge) fail('UNAUTHORIZED', `${this.name}: the registry refused access and sent no usable challenge`);
@@ -140,7 +153,7 @@ export class RegistryCore implements ImageCore {
     res = await send();
     if (res.status === 401 || res.status === 403) {
       await discard(res);
-      fail('UNAUTHORIZED', `${this.name}: access denied (HTTP ${res.status}) for ${redact(url)}`, { hints: HINTS });
+      fail('UNAUTHORIZED', `${this.name}: access denied (HTTP ${res.status}) for ${redact(res.url)}`, { hints: HINTS });
     }
     return res;
   }

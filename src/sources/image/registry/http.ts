@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, request as undiciRequest } from 'undici';
 import type { Logger } from '../../../context.js';
 import { VouchError, fail } from '../../../errors.js';
+import { DEFAULT_DEADLINES, RequestDeadline, hostOf, seconds, waitOrAbort } from '../../net/deadline.js';
+import type { NetworkDeadlines } from '../../net/deadline.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -10,6 +11,8 @@ export interface HttpResponse {
   readonly body: Readable & { dump?(): Promise<void> };
   /** The URL that answered (after redirects). */
   readonly url: string;
+  /** True when a redirect led there: such a response never gets credentials (see RegistryCore). */
+  readonly redirected: boolean;
 }
 
 export interface HttpRequest {
@@ -17,6 +20,8 @@ export interface HttpRequest {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** The body's size when known beforehand (a blob's descriptor): large bodies get more time. */
+  readonly expectedSize?: number;
 }
 
 export interface RetryPolicy {
@@ -26,16 +31,19 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Longest wait vouch accepts (Retry-After included); a longer demand fails instead of hanging. */
   readonly maxDelayMs: number;
+  /** All waits between the attempts of one request together; the next that would pass it fails. */
+  readonly totalDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 250, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 250, maxDelayMs: 30_000, totalDelayMs: 60_000 };
 const MAX_REDIRECTS = 5;
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /**
  * HTTP for registries: undici with HTTPS_PROXY/NO_PROXY from the environment, retries with
- * exponential backoff on 429 and 5xx honouring Retry-After, and redirects followed by hand so that
- * the registry's Authorization header never travels to another origin (blob storage, CDNs).
+ * exponential backoff on 429 and 5xx honouring Retry-After up to a cap and a total, a deadline on
+ * every request (headers, then the whole body) and on the command, and redirects followed by hand
+ * so that no Authorization header follows any redirect (blob storage, CDNs, another host's realm).
  */
 export class RegistryHttp {
   private client: Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> | undefined;
@@ -44,12 +52,14 @@ export class RegistryHttp {
     private readonly log: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly signal?: AbortSignal,
+    private readonly deadlines: NetworkDeadlines = DEFAULT_DEADLINES,
   ) {}
 
   /** undici, loaded on the first request: a large library that local layouts and archives never need. */
   private undici(): Promise<{ dispatcher: Dispatcher; request: typeof undiciRequest }> {
     this.client ??= import('undici').then(({ EnvHttpProxyAgent, request }) => ({
-      dispatcher: new EnvHttpProxyAgent({ connect: { timeout: 15_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 }),
+      // Idle timeouts as a backstop only; RequestDeadline bounds each request's total time.
+      dispatcher: new EnvHttpProxyAgent({ connect: { timeout: this.deadlines.headersMs }, headersTimeout: this.deadlines.headersMs, bodyTimeout: this.deadlines.bodyMs }),
       request,
     }));
     return this.client;
@@ -59,7 +69,7 @@ export class RegistryHttp {
     let url = req.url;
     let headers: Record<string, string> = { ...(req.headers ?? {}) };
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const res = await this.sendWithRetry({ ...req, url, headers });
+      const res = await this.sendWithRetry({ ...req, url, headers }, hop > 0);
       if (![301, 302, 303, 307, 308].includes(res.status)) return res;
       const location = header(res.headers, 'location');
       await discard(res);
@@ -67,16 +77,21 @@ export class RegistryHttp {
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') fail('NETWORK', `${redact(url)}: redirect to unsupported scheme ${next.protocol}`);
       if (new URL(url).protocol === 'https:' && next.protocol === 'http:') fail('NETWORK', `${redact(url)}: refusing a redirect from HTTPS to plain HTTP`);
-      // Credentials belong to the registry; blob storage gets signed URLs, never our token.
-      if (next.origin !== new URL(url).origin) headers = withoutAuth(headers);
+      // Credentials belong to the registry; blob storage gets signed URLs, never our token. As in
+      // Docker and go-containerregistry, no redirect carries it, not even one to the same origin:
+      // whatever answers there is not what the credentials were configured for.
+      headers = withoutAuth(headers);
       url = next.toString();
     }
     return fail('NETWORK', `${redact(req.url)}: more than ${MAX_REDIRECTS} redirects`);
   }
 
-  private async sendWithRetry(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
+  private async sendWithRetry(req: HttpRequest & { headers: Record<string, string> }, redirected: boolean): Promise<HttpResponse> {
+    const host = hostOf(req.url);
+    let waited = 0;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      const deadline = new RequestDeadline(host, this.deadlines, this.signal);
       try {
         const { dispatcher, request } = await this.undici();
         const r = await request(req.url, {
@@ -84,19 +99,23 @@ export class RegistryHttp {
           headers: req.headers,
           ...(req.body !== undefined ? { body: req.body } : {}),
           dispatcher,
-          ...(this.signal ? { signal: this.signal } : {}),
+          signal: deadline.signal,
         });
-        res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url };
+        deadline.headersArrived(req.expectedSize);
+        r.body.once('close', () => deadline.done());
+        res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url, redirected };
       } catch (err) {
-        if (attempt >= this.retry.retries || this.signal?.aborted) {
+        deadline.done();
+        // A deadline that passed is not retried: the next attempt would wait as long again.
+        if (attempt >= this.retry.retries || deadline.expired !== undefined) {
           throw new VouchError({
             code: 'NETWORK',
-            message: `${redact(req.url)}: ${(err as Error).message} (after ${attempt + 1} attempts)`,
+            message: `${redact(req.url)}: ${deadline.expired ?? (err as Error).message} (after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`,
             cause: err,
             hints: ['check that the registry is reachable (HTTPS_PROXY/NO_PROXY are honoured)'],
           });
         }
-        await this.wait(this.backoff(attempt), req.url, `connection failed: ${(err as Error).message}`);
+        waited = await this.wait(this.backoff(attempt), waited, req.url, `connection failed: ${(err as Error).message}`);
         continue;
       }
       if (!RETRY_STATUS.has(res.status) || attempt >= this.retry.retries) return res;
@@ -107,7 +126,7 @@ export class RegistryHttp {
           hints: ['try again later; the registry is rate limiting or unavailable'],
         });
       }
-      await this.wait(delay, req.url, `HTTP ${res.status}`);
+      waited = await this.wait(delay, waited, req.url, `HTTP ${res.status}`);
     }
   }
 
@@ -115,9 +134,16 @@ export class RegistryHttp {
     return Math.min(this.retry.baseDelayMs * 2 ** attempt, this.retry.maxDelayMs);
   }
 
-  private async wait(ms: number, url: string, why: string): Promise<void> {
+  /** Waits before the next attempt, within the request's total waiting budget; returns the new total. */
+  private async wait(ms: number, waited: number, url: string, why: string): Promise<number> {
+    if (waited + ms > this.retry.totalDelayMs) {
+      fail('NETWORK', `${redact(url)}: ${why}; giving up after ${seconds(waited)} of retries (at most ${seconds(this.retry.totalDelayMs)})`, {
+        hints: ['try again later; the registry is rate limiting or unavailable'],
+      });
+    }
     this.log.debug(`${redact(url)}: ${why}; retrying in ${ms} ms`);
-    await sleep(ms, undefined, this.signal ? { signal: this.signal } : {});
+    await waitOrAbort(ms, hostOf(url), this.signal);
+    return waited + ms;
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,7 @@ import { RegistryHttp } from './http.js';
 const ctx = { now: new Date(0), log: noopLogger };
 const LIMITS = { maxDecompressedBytes: 1 << 30, maxEntries: 100_000, maxRatio: 1000, maxDocumentBytes: 1 << 22 };
 const AMD64 = parsePlatform('linux/amd64');
-const FAST = { retries: 2, baseDelayMs: 5, maxDelayMs: 3000 };
+const FAST = { retries: 2, baseDelayMs: 5, maxDelayMs: 3000, totalDelayMs: 10_000 };
 const skip = needsRegistry();
 
 let reg: TestRegistry;
@@ -281,6 +281,29 @@ test('registry: anonymous and credentialed bearer tokens; the token never follow
   assert.ok(seen.some((s) => s.includes('/manifests/v1 [Bearer]')));
   assert.ok(storage.seen.some((s) => s.includes(`/blobs/${layer}`)));
   assert.ok(storage.seen.every((s) => !s.includes('[')), 'no Authorization header reaches blob storage');
+});
+
+test('registry: an index entry whose type contradicts the manifest it names is refused (real registry)', skip, async () => {
+  await pushImage(reg, 'demo/mediatype', 'v1', image);
+  // The index calls the OCI image manifest a Docker one; distribution 2.8 stores both as given.
+  const index = indexOf([{ blob: { ...image.manifest, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' }, platform: { os: 'linux', architecture: 'amd64' } }]);
+  await pushManifest(reg, 'demo/mediatype', 'liar', index.bytes, index.mediaType);
+  const c = core(reg.host, 'demo/mediatype', { tag: 'liar' });
+  try {
+    await assert.rejects(resolveImage(c, AMD64), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED' && /contradict/.test(e.message));
+  } finally {
+    await c.close();
+  }
+  // A manifest pushed under another Content-Type than its own mediaType field.
+  const docker = await pushManifest(reg, 'demo/mediatype', 'mislabelled', image.manifest.bytes, 'application/vnd.docker.distribution.manifest.v2+json').catch((e: Error) => e);
+  if (typeof docker === 'string') {
+    const m = core(reg.host, 'demo/mediatype', { tag: 'mislabelled' });
+    try {
+      await assert.rejects(resolveImage(m, AMD64), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED');
+    } finally {
+      await m.close();
+    }
+  }
 });
 
 test('registry: HTTP_PROXY is honoured, and NO_PROXY bypasses it', skip, async () => {
