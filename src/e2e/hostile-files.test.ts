@@ -72,7 +72,7 @@ async function expectRefused(args: readonly string[], code: string, what: RegExp
 const INPUTS: readonly { readonly name: string; readonly args: (file: string) => string[] }[] = [
   { name: 'artifact file', args: (f) => ['artifact', f, '--bundle', BUNDLE, ...IDENTITY] },
   { name: '--bundle', args: (f) => ['artifact', A_TXT, '--bundle', f, ...IDENTITY] },
-  { name: '--attestation', args: (f) => ['artifact', A_TXT, '--attestation', f, '--builder-id', 'https://example.com/builder'] },
+  { name: '--attestation', args: (f) => ['artifact', A_TXT, '--attestation', f, '--builder-id', 'https://example.com/builder', '--source-uri', 'github.com/acme/app'] },
   { name: '--key', args: (f) => ['artifact', A_TXT, '--bundle', BUNDLE, '--key', f, ...IDENTITY] },
   { name: '--trusted-root', args: (f) => ['artifact', A_TXT, '--bundle', BUNDLE, '--trusted-root', f, ...IDENTITY] },
   { name: 'docker archive', args: (f) => ['image', `docker-archive:${f}`] },
@@ -152,7 +152,7 @@ test('hostile files: an 8 GiB key, bundle, SBOM or evidence file is refused unre
     { args: ['artifact', A_TXT, '--bundle', BUNDLE, '--key', SPARSE, ...IDENTITY], what: /--key .*sparse is 8589934592 bytes, more than the limit of 65536 bytes/ },
     { args: ['artifact', A_TXT, '--bundle', BUNDLE, '--trusted-root', SPARSE, ...IDENTITY], what: /more than the limit of 4194304 bytes/ },
     { args: ['artifact', A_TXT, '--bundle', SPARSE, ...IDENTITY], what: /--bundle .*more than the limit of 67108864 bytes[^]*--max-document-size/ },
-    { args: ['artifact', A_TXT, '--attestation', SPARSE, '--builder-id', 'https://example.com/b'], what: /--attestation [^]*--max-document-size/ },
+    { args: ['artifact', A_TXT, '--attestation', SPARSE, '--builder-id', 'https://example.com/b', '--source-uri', 'github.com/acme/app'], what: /--attestation [^]*--max-document-size/ },
     { args: ['sbom', SPARSE], what: /SBOM .*more than the limit of 67108864 bytes[^]*--max-document-size/ },
     { args: ['sbom', SPARSE, '--max-document-size', '1KiB'], what: /more than the limit of 1024 bytes/ },
     { args: ['policy', 'eval', '--evidence', SPARSE, '--policy', 'default'], what: /--evidence [^]*--max-document-size/ },

@@ -70,7 +70,7 @@ test('hostile nesting: signature and trust inputs nested 100,000 levels are LIMI
   const bundle = file('deep.sigstore.json', `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","unknown":${deepValue(DEEP)}}`);
   await expectTooDeep(['artifact', A_TXT, '--bundle', bundle, ...IDENTITY]);
   const attestation = file('deep.intoto.jsonl', `{"payloadType":"application/vnd.in-toto+json","payload":"","signatures":[],"x":${deepValue(DEEP)}}\n`);
-  await expectTooDeep(['artifact', A_TXT, '--attestation', attestation, '--builder-id', 'https://example.com/b']);
+  await expectTooDeep(['artifact', A_TXT, '--attestation', attestation, '--builder-id', 'https://example.com/b', '--source-uri', 'github.com/acme/app']);
   const root = file('deep-root.json', `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","x":${deepValue(DEEP)}}`);
   await expectTooDeep(['artifact', A_TXT, '--bundle', BUNDLE, '--trusted-root', root, ...IDENTITY]);
 });
