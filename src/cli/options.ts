@@ -41,13 +41,11 @@ export function toApkOptions(target: string, flags: FlagBag): ApkOptions {
 
 /** The caps of an apk repository index, from the --max-index-* flags of `vouch apk`. */
 export function toApkIndexCaps(flags: FlagBag): ApkIndexCaps {
-  const size = str(flags, 'max-index-size');
-  const decompressed = str(flags, 'max-index-decompressed-size');
-  const lines = str(flags, 'max-index-lines');
+  const d = DEFAULT_APK_INDEX_CAPS;
   return {
-    maxIndexBytes: size === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexBytes : parseSize(size, '--max-index-size'),
-    maxIndexDecompressedBytes: decompressed === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexDecompressedBytes : parseSize(decompressed, '--max-index-decompressed-size'),
-    maxIndexLines: lines === undefined ? DEFAULT_APK_INDEX_CAPS.maxIndexLines : positiveInteger(lines, '--max-index-lines'),
+    maxIndexBytes: flagOr(flags, 'max-index-size', d.maxIndexBytes, parseSize),
+    maxIndexDecompressedBytes: flagOr(flags, 'max-index-decompressed-size', d.maxIndexDecompressedBytes, parseSize),
+    maxIndexLines: flagOr(flags, 'max-index-lines', d.maxIndexLines, positiveInteger),
   };
 }
 
@@ -195,31 +193,32 @@ function positiveInteger(value: string, flag: string): number {
 
 /** The caps against hostile input, from --max-* flags; the defaults suit real packages and images. */
 export function toLimits(flags: FlagBag): Limits {
-  const size = str(flags, 'max-size');
-  const entries = str(flags, 'max-entries');
-  const ratio = str(flags, 'max-ratio');
-  const doc = str(flags, 'max-document-size');
+  const d = DEFAULT_LIMITS;
   return {
-    maxDecompressedBytes: size === undefined ? DEFAULT_LIMITS.maxDecompressedBytes : parseSize(size, '--max-size'),
-    maxEntries: entries === undefined ? DEFAULT_LIMITS.maxEntries : positiveInteger(entries, '--max-entries'),
-    maxRatio: ratio === undefined ? DEFAULT_LIMITS.maxRatio : positiveInteger(ratio, '--max-ratio'),
-    maxDocumentBytes: doc === undefined ? DEFAULT_LIMITS.maxDocumentBytes : parseSize(doc, '--max-document-size'),
+    maxDecompressedBytes: flagOr(flags, 'max-size', d.maxDecompressedBytes, parseSize),
+    maxEntries: flagOr(flags, 'max-entries', d.maxEntries, positiveInteger),
+    maxRatio: flagOr(flags, 'max-ratio', d.maxRatio, positiveInteger),
+    maxDocumentBytes: flagOr(flags, 'max-document-size', d.maxDocumentBytes, parseSize),
     ...optionalLimits(flags),
   };
 }
 
+/** A flag's value read by `parse` (which names the flag in its usage error), or the default when absent. */
+function flagOr<T extends number | undefined>(flags: FlagBag, name: string, fallback: T, parse: (value: string, flag: string) => number): number | T {
+  const value = str(flags, name);
+  return value === undefined ? fallback : parse(value, `--${name}`);
+}
+
 /** The image-wide caps (ignored by apk and artifact, which have no flags for them). */
 function optionalLimits(flags: FlagBag): Pick<Limits, 'maxImageEntries' | 'maxFindings' | 'maxZstdWindow'> {
-  const entries = str(flags, 'max-image-entries');
-  const findings = str(flags, 'max-findings');
   const window = str(flags, 'max-zstd-window');
   const zstd = window === undefined ? undefined : parseSize(window, '--max-zstd-window');
   if (zstd !== undefined && (zstd < 1024 || zstd > 2 * 1024 ** 3)) {
     throw new VouchError({ code: 'USAGE', message: `--max-zstd-window must be between 1KiB and 2GiB, got ${JSON.stringify(window)}` });
   }
   return {
-    maxImageEntries: entries === undefined ? DEFAULT_LIMITS.maxImageEntries : positiveInteger(entries, '--max-image-entries'),
-    maxFindings: findings === undefined ? DEFAULT_LIMITS.maxFindings : positiveInteger(findings, '--max-findings'),
+    maxImageEntries: flagOr(flags, 'max-image-entries', DEFAULT_LIMITS.maxImageEntries, positiveInteger),
+    maxFindings: flagOr(flags, 'max-findings', DEFAULT_LIMITS.maxFindings, positiveInteger),
     maxZstdWindow: zstd ?? DEFAULT_LIMITS.maxZstdWindow,
   };
 }

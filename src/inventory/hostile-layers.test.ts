@@ -5,32 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noopLogger } from '../context.js';
 import { isVouchError } from '../errors.js';
-import { OciLayoutCore } from '../sources/image/oci-layout.js';
-import { resolveImage } from '../sources/image/open.js';
-import { parsePlatform } from '../sources/image/platform.js';
 import { encodeName } from '../sources/tar/names.js';
 import { entry, file, gnuLong, imageOfTars, pax, tar } from '../testing/raw-tar.js';
-import { blobsOf, tempDir, writeLayout } from '../testing/registry.js';
-import type { BuiltImage } from '../testing/registry.js';
-import { readImageFilesystem } from './image-inventory.js';
-import type { ImageFilesystem, ImageInventoryLimits } from './image-inventory.js';
+import { squash } from '../testing/image-filesystem.js';
+import type { ImageFilesystem } from './image-inventory.js';
 
-const ctx = { now: new Date(0), log: noopLogger };
-const LIMITS: ImageInventoryLimits = { maxDecompressedBytes: 1 << 30, maxEntries: 100_000, maxRatio: 1000, maxDocumentBytes: 1 << 20 };
-
-async function squash(image: BuiltImage, limits: ImageInventoryLimits = LIMITS): Promise<ImageFilesystem> {
-  const tmp = tempDir('vouch-hostile-');
-  try {
-    writeLayout(tmp.dir, blobsOf(image), [{ blob: image.manifest }]);
-    const core = new OciLayoutCore(tmp.dir, {}, 1 << 20);
-    const img = await resolveImage(core, parsePlatform('linux/amd64'));
-    return await readImageFilesystem(core, img.manifest.config, img.manifest.layers, limits, ctx);
-  } finally {
-    tmp.remove();
-  }
-}
 
 async function refused(tars: Buffer[], message: RegExp, code = 'LAYER_INVALID'): Promise<void> {
   const image = imageOfTars(tars);

@@ -2,31 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { noopLogger } from '../context.js';
 import { isVouchError } from '../errors.js';
-import { OciLayoutCore } from '../sources/image/oci-layout.js';
-import { resolveImage } from '../sources/image/open.js';
-import { parsePlatform } from '../sources/image/platform.js';
-import { blobOf, blobsOf, buildImage, manifestOf, tarOf, tempDir, writeLayout } from '../testing/registry.js';
-import type { BuiltImage, Compression, FileSpec } from '../testing/registry.js';
-import { readImageFilesystem } from './image-inventory.js';
-import type { ImageInventoryLimits } from './image-inventory.js';
+import { blobOf, buildImage, manifestOf, tarOf } from '../testing/registry.js';
+import type { Compression, FileSpec } from '../testing/registry.js';
+import { squash, TEST_INVENTORY_LIMITS } from '../testing/image-filesystem.js';
 
-const ctx = { now: new Date(0), log: noopLogger };
-const LIMITS: ImageInventoryLimits = { maxDecompressedBytes: 1 << 30, maxEntries: 100_000, maxRatio: 1000, maxDocumentBytes: 1 << 20 };
+const LIMITS = TEST_INVENTORY_LIMITS;
 const hex = (algo: string, s: string | Buffer): string => createHash(algo).update(s).digest('hex');
-
-async function squash(image: BuiltImage, limits: ImageInventoryLimits = LIMITS) {
-  const tmp = tempDir('vouch-inv-');
-  try {
-    writeLayout(tmp.dir, blobsOf(image), [{ blob: image.manifest }]);
-    const core = new OciLayoutCore(tmp.dir, {}, 1 << 20);
-    const img = await resolveImage(core, parsePlatform('linux/amd64'));
-    return await readImageFilesystem(core, img.manifest.config, img.manifest.layers, limits, ctx);
-  } finally {
-    tmp.remove();
-  }
-}
 
 const layer = (files: FileSpec[], compression: Compression = 'gzip') => ({ files, compression });
 
