@@ -60,8 +60,10 @@ test('local files: a FIFO, a socket, devices and a directory are refused before 
     [dir, /is a directory/],
   ];
   for (const [path, kind] of cases) {
-    for (const attempt of [readInputFile(path, small), openInputStream(path, { what: 'test input' })]) {
-      const r = await refusal(attempt);
+    // Each read starts only when it is awaited: a second refusal started early would be an
+    // unhandled rejection while the first is awaited.
+    for (const attempt of [() => readInputFile(path, small), () => openInputStream(path, { what: 'test input' })]) {
+      const r = await refusal(attempt());
       assert.equal(r.code, 'INPUT_UNREADABLE', path);
       assert.match(r.message, kind);
       assert.match(r.message, /not a regular file/);
