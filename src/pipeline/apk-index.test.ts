@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +11,8 @@ import type { VouchError } from '../errors.js';
 import type { Check, Evidence } from '../evidence/index.js';
 import { buildApk, buildApkIndex, indexChecksumOf } from '../sources/apk/build-apk.js';
 import { readApk } from '../sources/apk/read-apk.js';
+import { startFileServer } from '../testing/file-server.js';
+import type { FileServer } from '../testing/file-server.js';
 import { needsRealdata, realdata } from '../testing/realdata.js';
 import { samplePath } from '../testing/sample.js';
 import { collectApkEvidence } from './apk.js';
@@ -148,23 +147,13 @@ test('apk: an --arch that is not an apk arch name is a usage error before anythi
   }
 });
 
-let server: Server;
+let server: FileServer;
 let base = '';
 before(async () => {
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    try {
-      if (path.includes('..')) throw new Error('no');
-      const body = readFileSync(join(SAMPLE_FLAT, path));
-      res.writeHead(200, { 'content-length': body.length }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFileServer((path) => join(SAMPLE_FLAT, path));
+  base = server.base;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => server.close());
 
 test('apk --repository: a flat http repository, its index URL, and the index URL as the subject', async () => {
   for (const repository of [base, `${base}/APKINDEX.tar.gz`]) {

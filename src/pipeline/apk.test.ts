@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { noopLogger } from '../context.js';
@@ -12,6 +9,8 @@ import { isVouchError } from '../errors.js';
 import type { Check, Evidence } from '../evidence/index.js';
 import { buildApk } from '../sources/apk/build-apk.js';
 import type { SyntheticEntry } from '../sources/apk/build-apk.js';
+import { startFileServer } from '../testing/file-server.js';
+import type { FileServer } from '../testing/file-server.js';
 import { needsRealdata, realdata } from '../testing/realdata.js';
 import type { ApkKeyring } from '../trust/apk/index.js';
 import { apkEvidenceFromStream, collectApkEvidence } from './apk.js';
@@ -93,26 +92,16 @@ test('apk: a repository directory: index verified, newest or pinned version, che
   await assert.rejects(collectApkEvidence(options('../etc/passwd', [MELANGE_KEY], { repository: realdata(REPO) }), ctx), (err: unknown) => isVouchError(err) && err.code === 'USAGE');
 });
 
-let server: Server;
+let server: FileServer;
 let base = '';
 /** Paths the server answers with another file's bytes: a repository serving the wrong package. */
 const swaps = new Map<string, string>();
 
 before(async () => {
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = swaps.get(path) ?? (path.includes('..') ? undefined : join(realdata(REPO), path));
-    try {
-      const body = readFileSync(file ?? '/nonexistent');
-      res.writeHead(200, { 'content-length': body.length }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFileServer((path) => swaps.get(path) ?? join(realdata(REPO), path));
+  base = server.base;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => server.close());
 
 test('apk: an http repository and an http package URL', needsRealdata(), async () => {
   const e = await collectApkEvidence(options('pretend-baselayout', [MELANGE_KEY], { repository: `${base}/` }), ctx);
