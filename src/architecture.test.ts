@@ -25,9 +25,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   trust: ['evidence', 'sources'],
   attestations: ['evidence', 'trust', 'sources'],
   inventory: ['evidence', 'sources', 'sbom'],
+  // cache: verdicts stored by a key of digests; it knows reports only as types.
+  cache: ['report'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
-  cli: ['evidence', 'pipeline', 'policy', 'report'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

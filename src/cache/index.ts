@@ -1,0 +1,2 @@
+export { verdictCacheKey } from './key.js';
+export type * from './types.js';
