@@ -13,6 +13,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { loadPolicies } from './policies.js';
 import { stderrLogger } from './logger.js';
 import { textStyle } from './terminal.js';
+import { checkOutputWritable } from './local-paths.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../pipeline/options.js';
 
 /** Flags shared by every command that produces a report. */
@@ -98,6 +99,7 @@ export abstract class VouchCommand extends Command {
       throw new VouchError({ code: 'USAGE', message: `--json contradicts --format ${flags.format}: give one of them` });
     }
     const now = parseEffectiveTime(flags['effective-time']);
+    checkOutputWritable(flags.output);
     const { signal } = commandDeadline(parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.deadline = signal;
     return { now, log: stderrLogger(flags.verbose), signal };
