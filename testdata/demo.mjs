@@ -47,7 +47,10 @@ console.log(`vouch demo on Node ${process.version}`);
 for (const [i, step] of steps.entries()) {
   console.log(bold(`\n=== ${i + 1}/${steps.length} ${step.title}`));
   console.log(`$ vouch ${step.args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...step.args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // VOUCH_DEMO_EFFECTIVE_TIME pins the reports' time so that the golden test of the text report
+  // (src/e2e/demo-text-golden.test.ts) can compare the whole output byte for byte.
+  const pin = process.env.VOUCH_DEMO_EFFECTIVE_TIME ? ['--effective-time', process.env.VOUCH_DEMO_EFFECTIVE_TIME] : [];
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...step.args, ...pin], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   process.stdout.write(r.stdout);
   if (r.status === 3 && /NOT_IMPLEMENTED/.test(r.stderr)) {
     problems.push(`step ${i + 1} (vouch ${step.args[0]}) is not available yet: this build reports NOT_IMPLEMENTED`);

@@ -12,6 +12,8 @@ import { parseEffectiveTime } from './effective-time.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { loadPolicies } from './policies.js';
 import { stderrLogger } from './logger.js';
+import { textStyle } from './terminal.js';
+import { checkOutputWritable } from './local-paths.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../pipeline/options.js';
 
 /** Flags shared by every command that produces a report. */
@@ -27,7 +29,7 @@ export const reportFlags = {
   'effective-time': Flags.string({
     summary: 'Judge as of this ISO-8601 time instead of now (`now` in rules, waiver expiry, report time); signatures are always checked at their proven signing time.',
   }),
-  verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
+  verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr; the text report lists every finding and each failed rule\'s expression.' }),
   'policy-timeout': Flags.string({
     summary: 'Wall-clock budget of the policy evaluation in milliseconds (default 10000); over it, exit 3 (LIMIT_EXCEEDED).',
     helpGroup: 'LIMITS',
@@ -97,6 +99,7 @@ export abstract class VouchCommand extends Command {
       throw new VouchError({ code: 'USAGE', message: `--json contradicts --format ${flags.format}: give one of them` });
     }
     const now = parseEffectiveTime(flags['effective-time']);
+    checkOutputWritable(flags.output);
     const { signal } = commandDeadline(parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.deadline = signal;
     return { now, log: stderrLogger(flags.verbose), signal };
@@ -131,10 +134,10 @@ export abstract class VouchCommand extends Command {
   protected async emit(report: Report, flags: ReportFlagValues): Promise<void> {
     const format = this.formatOf(flags);
     const toFile = flags.output !== undefined;
-    const color = !toFile && format === 'text' && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+    const style = textStyle(process.env, { isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns }, toFile);
     const { renderReportPieces, verdictLine } = await import('../report/index.js');
     // Written piece by piece: a large JSON report is never one string.
-    const pieces = renderReportPieces(report, format, { color });
+    const pieces = renderReportPieces(report, format, { color: format === 'text' && style.color, width: style.width, verbose: flags.verbose });
     if (toFile) {
       try {
         const file = await open(flags.output as string, 'w');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonOf, PROJECT_ROOT, runCli } from '../testing/cli.js';
@@ -176,9 +178,23 @@ describe('vouch CLI (spawned as users run it)', () => {
   test('policy lint: a YAML bomb and a file that is not YAML are listed as problems', async () => {
     const r = await runCli(['policy', 'lint', 'testdata/policy/bomb.yaml', 'testdata/policy/not-yaml.yaml', 'policies/strict.yaml']);
     assert.equal(r.code, EXIT.FAIL);
-    assert.match(r.stdout, /bomb\.yaml: \/: not valid YAML: .*alias/);
-    assert.match(r.stdout, /not-yaml\.yaml: \/: not valid YAML/);
+    assert.match(r.stdout, /bomb\.yaml(:\d+:\d+)?: \/: not valid YAML: .*alias/);
+    assert.match(r.stdout, /not-yaml\.yaml:\d+:\d+: \/: not valid YAML/, 'a YAML error says where');
     assert.match(r.stdout, /strict\.yaml: ok/);
+  });
+
+  test('policy lint: each problem gives the line and column of its node in the YAML file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouch-lint-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, ['apiVersion: vouch.dev/v1', 'kind: Policy', 'metadata:', '  name: bad', 'spec:', '  rules:', '    - name: r1', '      message: m', '      expression: subject.kind = 1', '    - name: r2', '      message: m', '      expression: nosuchvar.size() > 0', ''].join('\n'));
+    try {
+      const r = await runCli(['policy', 'lint', file]);
+      assert.equal(r.code, EXIT.FAIL);
+      assert.match(r.stdout, /bad\.yaml:9:19: \/spec\/rules\/0\/expression: CEL does not parse/);
+      assert.match(r.stdout, /bad\.yaml:12:19: \/spec\/rules\/1\/expression: CEL does not type-check/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('docs/exit-codes.md documents exactly the exit codes the CLI uses', () => {

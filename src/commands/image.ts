@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
 import { imageLimitFlags, limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toImageOptions } from '../cli/options.js';
+import { refuseLocalPathAsRegistry } from '../cli/local-paths.js';
 
 export default class Image extends VouchCommand {
   static override summary = 'Verify a container image: signatures, attestations, provenance, installed contents vs SBOM.';
@@ -38,6 +39,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     const { args, flags } = await this.parse(Image);
     const ctx = this.contextFrom(flags);
     requireSourceUri(flags, flags.policy ?? []);
+    refuseLocalPathAsRegistry(args.image);
     const options = toImageOptions(args.image, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
     const { collectImageEvidence } = await import('../pipeline/image.js');

@@ -7,11 +7,14 @@ import validatePolicySchema from './schema-validator.generated.js';
 import type { Policy, PolicyRule, Waiver } from './types.js';
 import { isCalendarDate } from './waivers.js';
 import { yamlDepthProblem } from './yaml-depth.js';
+import { locateProblems } from './problem-position.js';
 
-/** A problem in a policy file, located by a JSON pointer into the document. */
+/** A problem in a policy file, located by a JSON pointer into the document and, where the YAML has it, a line and column (1-based). */
 export interface PolicyProblem {
   readonly path: string;
   readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /** Caps that keep a hostile policy file from exhausting memory before any rule runs. */
@@ -60,7 +63,7 @@ export function checkPolicyText(text: string, source: string): PolicyCheck {
     }
   });
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.message < b.message ? -1 : 1));
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems: locateProblems(text, problems) };
   return { policy: toPolicy(doc as PolicyDocument, source, sha256(text)), problems };
 }
 
@@ -71,7 +74,7 @@ export function checkPolicyText(text: string, source: string): PolicyCheck {
 export function parsePolicy(text: string, source: string): Policy {
   const { policy, problems } = checkPolicyText(text, source);
   if (policy) return policy;
-  const shown = problems.slice(0, 20).map((p) => `${p.path || '/'}: ${p.message}`);
+  const shown = problems.slice(0, 20).map((p) => `${p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : ''}${p.path || '/'}: ${p.message}`);
   throw new VouchError({
     code: 'POLICY_INVALID',
     message: `invalid policy ${source}: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`,
@@ -92,11 +95,12 @@ function readYaml(text: string, problems: PolicyProblem[]): unknown {
   }
   try {
     // The core schema keeps dates as strings; unique keys reject ambiguous mappings.
-    return parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+    return parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, uniqueKeys: true, prettyErrors: true, schema: 'core' });
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0] ?? '';
+    const message = (err as Error).message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
     const bomb = /alias/i.test(message) ? ` (more than ${MAX_ALIAS_COUNT} alias expansions are refused)` : '';
-    problems.push({ path: '', message: `not valid YAML: ${message}${bomb}` });
+    const at = (err as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+    problems.push({ path: '', message: `not valid YAML: ${message}${bomb}`, ...(at !== undefined && { line: at.line, column: at.col }) });
     return undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { assertNever } from '../errors.js';
 import { displayName } from '../evidence/display-name.js';
 import type { Finding } from '../evidence/types.js';
 import { apkChecksumAlgorithm, apkChecksumMatches, apkChecksumOfSha1 } from '../inventory/apk-db.js';
@@ -137,7 +138,21 @@ function octal(mode: number): string {
   return `0${(mode & 0o7777).toString(8)}`;
 }
 
+/** What was found, in words a person reads without knowing tar's type letters. */
 function describe(file: InventoryFile): string {
-  const digest = file.sha256 ? ` sha256:${file.sha256}` : '';
-  return file.type === 'symlink' ? `symlink -> ${file.linkTarget ?? '?'}` : `${file.type} ${octal(file.mode)} ${file.size} bytes${digest}`;
+  switch (file.type) {
+    case 'file':
+      return `regular file, mode ${octal(file.mode)}, ${file.size} bytes${file.sha256 ? `, sha256:${file.sha256}` : ''}`;
+    case 'dir':
+      return `directory, mode ${octal(file.mode)}`;
+    case 'symlink':
+      return `symbolic link to ${file.linkTarget ?? '(no target)'}`;
+    case 'hardlink':
+      return `hard link to ${file.linkTarget ?? '(no target)'}`;
+    case 'other':
+      // Device nodes and FIFOs are never read (see docs/security.md); only their presence counts.
+      return `special file (device node or FIFO), mode ${octal(file.mode)}`;
+    default:
+      return assertNever(file.type, 'file type');
+  }
 }

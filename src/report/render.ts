@@ -9,6 +9,9 @@ import type { Report, ReportFormat } from './types.js';
 
 export interface RenderOptions {
   readonly color: boolean;
+  /** Text only: the line width (default 80) and whether to list everything (--verbose). */
+  readonly width?: number;
+  readonly verbose?: boolean;
 }
 
 /**

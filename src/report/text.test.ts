@@ -75,9 +75,11 @@ describe('text report: signatures, attestations, SBOM and reconciliation', () =>
   test('each signature says what it is attached to: the index, the manifest or another digest', () => {
     const out = text(report(multiArch()));
     const block = out.slice(out.indexOf('Signatures (3)'), out.indexOf('Attestations'));
-    assert.match(block, /signer: key other\.pub\n {6}attached to\n {6}sha256:2{64}\n/);
-    assert.match(block, /\(https:\/\/token\.actions\.githubusercontent\.com\)\n {6}attached to the index\n/);
-    assert.match(block, /\(https:\/\/token\.actions\.githubusercontent\.com\)\n {6}attached to the manifest\n/);
+    assert.match(block, /signer: key other\.pub\n {6}signed at: 2026-10-30T12:00:00Z\n {6}log: index 123456 of log c0d23d6ad406973f…, proven by inclusion proof\n {6}attached to\n {6}sha256:2{64}\n/);
+    assert.match(block, /\n {2}✔ sigstore-bundle: verified\n/, 'a verified signature shows no code');
+    assert.match(block, /trusted by: the Sigstore public-good trusted root \(TUF\)\n {6}attached to the index\n/);
+    assert.doesNotMatch(block, /✔[^\n]*(UNTRUSTED|MISMATCH|INVALID|FAIL)/, 'never a ✔ next to a failure code');
+    assert.match(block, /\(TUF\)\n {6}attached to the manifest\n/);
     assert.match(block, /✘ cosign-simple-signing SIGNATURE_UNTRUSTED_KEY: no trusted key verifies it/);
     const apk = text(report(evidence('apk-no-sbom')));
     assert.doesNotMatch(apk, /attached to/, 'nothing is said when the evidence does not say where');
@@ -90,17 +92,22 @@ describe('text report: signatures, attestations, SBOM and reconciliation', () =>
       block,
       [
         'Attestations (2)',
-        '  ✘ https://example.com/custom/v1: ATTESTATION_SUBJECT_MISMATCH',
-        '      the statement is about another digest',
+        '  ✘ https://example.com/custom/v1 ATTESTATION_SUBJECT_MISMATCH: the statement is',
+        '      about another digest',
         '      signer:',
         '      https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1.4.2',
         '      (https://token.actions.githubusercontent.com)',
+        '      signed at: 2026-10-30T12:00:00Z',
+        '      log: index 123456 of log c0d23d6ad406973f…, proven by inclusion proof',
         '      source: referrer sha256:9999',
         '      attached to the index',
-        '  ✔ https://slsa.dev/provenance/v1: ATTESTATION_VERIFIED',
+        '  ✔ https://slsa.dev/provenance/v1',
         '      signer:',
         '      https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1.4.2',
         '      (https://token.actions.githubusercontent.com)',
+        '      signed at: 2026-10-30T12:00:00Z',
+        '      log: index 123456 of log c0d23d6ad406973f…, proven by inclusion proof',
+        '      trusted by: the Sigstore public-good trusted root (TUF)',
         '      source: referrer',
         '      sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
         '      attached to the manifest',
@@ -116,32 +123,59 @@ describe('text report: signatures, attestations, SBOM and reconciliation', () =>
     assert.doesNotMatch(text(report(evidence('pass'))), /SBOM/, 'artifacts have no SBOM section');
   });
 
-  test('reconciliation: counts, ten findings (file level first, unowned files last), then how many more', () => {
+  test('reconciliation: counts, then findings grouped by code with a count (file level first, unowned last)', () => {
     const out = text(report(multiArch()));
     const block = out.slice(out.indexOf('Reconciliation'), out.indexOf('\nRules'));
     const lines = block.split('\n');
     assert.equal(lines[0], 'Reconciliation (14 findings)');
     assert.equal(lines[1], '  24 matched, 1 missing, 9 unowned, 1 modified, 2 mismatched');
-    const listed = lines.filter((l) => /^ {2}[A-Z_]+ /.test(l)).map((l) => l.trim().split(' ').slice(0, 2).join(' '));
-    assert.deepEqual(listed, [
-      'FILE_MISSING usr/share/api/\\u001b[2Jdata',
-      'FILE_MODIFIED usr/bin/api',
-      'DB_RECORD_MALFORMED usr/lib/apk/db/installed:',
-      'SBOM_VERSION_MISMATCH api:',
-      'PROVENANCE_COMMIT_MISMATCH api:',
-      ...['a', 'b', 'c', 'd', 'e'].map((x) => `FILE_UNOWNED etc/${x}:`),
-    ]);
-    assert.match(block, /\n {2}FILE_MODIFIED usr\/bin\/api \(api\): expected Q1aaaa, found Q1bbbb\n/);
-    assert.match(block, /\n {2}FILE_UNOWNED etc\/a: expected owned by a package, found file 0644 7 bytes\n {6}sha256:2{64}\n/);
-    assert.match(block, /\n {2}and 4 more \(see --format json\)\n$/);
+    const headings = lines.filter((l) => /^ {2}[A-Z_]+ \(\d+\)/.test(l)).map((l) => l.trim().split(':')[0]);
+    assert.deepEqual(headings, ['FILE_MISSING (1)', 'FILE_MODIFIED (1)', 'DB_RECORD_MALFORMED (1)', 'SBOM_VERSION_MISMATCH (1)', 'PROVENANCE_COMMIT_MISMATCH (1)', 'FILE_UNOWNED (9)']);
+    assert.match(block, /\n {2}FILE_MODIFIED \(1\): expected Q1aaaa\n {4}usr\/bin\/api \(api\): found Q1bbbb\n/);
+    assert.match(block, /\n {2}FILE_UNOWNED \(9\): expected owned by a package\n {4}etc\/a: found file 0644 7 bytes\n {8}sha256:2{64}\n/, 'what all findings of a code expected is said once');
+    assert.equal(lines.filter((l) => /^ {4}etc\//.test(l)).length, 9, 'nine unowned paths fit under the per-code limit');
     assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f]/, 'control characters in paths are escaped');
-
-    const few = multiArch();
-    const rec = { ...few, reconciliation: { summary: { matched: 3, missing: 0, unowned: 0, modified: 0, mismatched: 3 }, findings: findings().filter((f) => f.level !== 'file') } };
-    const tail = text(report(rec)).split('Reconciliation')[1] ?? '';
-    assert.match(tail, /^ \(3 findings\)\n {2}3 matched, 0 missing, 0 unowned, 0 modified, 3 mismatched\n {2}DB_RECORD_MALFORMED usr\/lib\/apk\/db\/installed: line 7: no P: field\n {2}SBOM_VERSION_MISMATCH api: expected 1\.4\.2-r0, found 1\.4\.1-r0\n {2}PROVENANCE_COMMIT_MISMATCH api: expected abc, found def\n\n/);
     assert.match(text(report(evidence('image-full'))), /\nReconciliation \(0 findings\)\n {2}24 matched, 0 missing, 0 unowned, 0 modified, 0 mismatched\n\n/);
     assert.doesNotMatch(text(report(evidence('apk-no-sbom'))), /Reconciliation/, 'no section without a reconciliation');
+  });
+
+  test('a long list of one code shows its first 20 paths and how many more; --verbose shows all', () => {
+    const e = multiArch();
+    const many: Finding[] = Array.from({ length: 1855 }, (_, i) => ({ level: 'file', code: 'FILE_UNOWNED', path: `usr/share/doc/f${String(i).padStart(4, '0')}`, message: 'unowned', expected: 'owned by a package', found: 'regular file, mode 0644, 1 bytes' }));
+    const big: Evidence = { ...e, reconciliation: { summary: { matched: 0, missing: 0, unowned: 1855, modified: 0, mismatched: 0 }, findings: many } };
+    const short = renderText(report(big), { color: false });
+    assert.equal(short.split('\n').filter((l) => l.startsWith('    usr/share/doc/')).length, 20);
+    assert.match(short, /\n {2}FILE_UNOWNED \(1855\): expected owned by a package\n/);
+    assert.match(short, /\n {4}and 1835 more FILE_UNOWNED \(--verbose or --format json lists them all\)\n/);
+    const all = renderText(report(big), { color: false, verbose: true });
+    assert.equal(all.split('\n').filter((l) => l.startsWith('    usr/share/doc/')).length, 1855);
+  });
+
+  test('a failed rule shows its message and reason; its CEL expression only when verbose', () => {
+    const r = report(evidence('fail-bad-signature'));
+    const failed = r.results.find((x) => x.status === 'fail');
+    assert.ok(failed);
+    assert.doesNotMatch(renderText(r, { color: false }), /demanded:/);
+    assert.match(renderText(r, { color: false, verbose: true }), /demanded:/);
+  });
+
+  test('the subject names the vouch version, and warns when an image was named by a tag', () => {
+    const e = evidence('image-full');
+    const out = text(report(e));
+    assert.match(out, new RegExp(`\n {2}vouch {2}${e.tool.version.replace(/\./g, '\\.')}\n`));
+    const tagged: Evidence = { ...e, subject: { ...e.subject, reference: 'registry.example/acme/api:v1' } };
+    assert.match(text(report(tagged)), /named by a tag/);
+    const pinned: Evidence = { ...e, subject: { ...e.subject, reference: `registry.example/acme/api@${e.subject.digest}` } };
+    assert.doesNotMatch(text(report(pinned)), /named by a tag/);
+  });
+
+  test('a narrower or wider terminal width is honoured', () => {
+    const r = report(multiArch());
+    for (const width of [60, 120]) {
+      for (const line of renderText(r, { color: false, width }).trimEnd().split('\n')) {
+        assert.ok(line.length <= width || /\S{50,}/.test(line), `too wide for ${width}: ${line}`);
+      }
+    }
   });
 
   test('80 columns except unbreakable tokens, colour only when asked, byte-identical renders', () => {

@@ -1,5 +1,7 @@
-import type { Check, CheckStatus } from '../evidence/index.js';
-import { attachedPhrase, attestationLines, reconciliationLines, sbomLine, signerText } from './text-evidence.js';
+import type { Check, CheckStatus, Subject } from '../evidence/index.js';
+import { sbomLine } from './text-evidence.js';
+import { reconciliationLines } from './text-findings.js';
+import { attestationLines, signatureLines, trustMaterialText } from './text-trust.js';
 import type { Painter, Para } from './text-evidence.js';
 import type { Report, RuleResult, RuleStatus } from './types.js';
 import { wrap } from './wrap.js';
@@ -7,8 +9,10 @@ import { wrap } from './wrap.js';
 export interface TextOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
   readonly color: boolean;
-  /** Line width to wrap prose at (default 80). */
+  /** Line width to wrap prose at (default 80; the CLI passes the terminal's width). */
   readonly width?: number;
+  /** Every finding and each failed rule's CEL expression (--verbose); otherwise the first 20 per code. */
+  readonly verbose?: boolean;
 }
 
 const CHECK_MARK: Record<CheckStatus, string> = { pass: '✔', fail: '✘', absent: '○', skipped: '-' };
@@ -28,6 +32,8 @@ export function renderText(report: Report, options: TextOptions): string {
   const { evidence, subject } = report;
   const out: string[] = [];
   const para = (text: string, indent: string, first = indent) => out.push(...wrap(text, width, first, indent));
+  const verbose = options.verbose ?? false;
+  const trustedBy = trustMaterialText(evidence.expectations);
   out.push(paint.bold('Subject'));
   para(`${subject.kind} ${subject.reference}`, '    ', '  ');
   out.push(`  digest ${subject.digest}`);
@@ -35,6 +41,10 @@ export function renderText(report: Report, options: TextOptions): string {
   if (subject.name) para(`${subject.name}${subject.version ? ` ${subject.version}` : ''}${subject.platform ? ` (${subject.platform})` : ''}`, '         ', '  name   ');
   out.push(`  time   ${report.effectiveTime}`);
   para(report.policies.map((p) => p.name).join(', '), '         ', '  policy ');
+  out.push(`  vouch  ${evidence.tool.version}`);
+  if (namedByTag(subject)) {
+    para(`named by a tag, which can move: refer to it by digest (@${subject.indexDigest ?? subject.digest}) so that what runs is what was verified`, '    ', '  ! ');
+  }
 
   out.push('', paint.bold(`Checks (${evidence.checks.length})`));
   if (evidence.checks.length === 0) out.push('  (none ran)');
@@ -44,17 +54,11 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   if (evidence.signatures.length > 0) {
     out.push('', paint.bold(`Signatures (${evidence.signatures.length})`));
-    for (const s of evidence.signatures) {
-      const who = signerText(s);
-      const where = attachedPhrase(s.attachedTo, subject);
-      para(`${s.verified ? paint.green('✔') : paint.red('✘')} ${s.kind} ${s.code}: ${s.message}`, '      ', '  ');
-      if (who) para(`signer: ${who}`, '      ', '      ');
-      if (where) para(where, '      ', '      ');
-    }
+    for (const s of evidence.signatures) signatureLines(s, subject, trustedBy, paint, para);
   }
   if (evidence.attestations.length > 0) {
     out.push('', paint.bold(`Attestations (${evidence.attestations.length})`));
-    for (const a of evidence.attestations) attestationLines(a, subject, paint, para);
+    for (const a of evidence.attestations) attestationLines(a, subject, trustedBy, paint, para);
   }
   if (evidence.provenance.length > 0) {
     out.push('', paint.bold(`Provenance (${evidence.provenance.length})`));
@@ -70,12 +74,12 @@ export function renderText(report: Report, options: TextOptions): string {
   if (evidence.reconciliation) {
     const n = evidence.reconciliation.findings.length;
     out.push('', paint.bold(`Reconciliation (${n} finding${n === 1 ? '' : 's'})`));
-    reconciliationLines(evidence.reconciliation, para);
+    reconciliationLines(evidence.reconciliation, para, verbose);
   }
 
   for (const [policy, results] of groupBy(report.results, (r) => r.policy)) {
     out.push('', paint.bold(`Rules of policy ${policy}`));
-    for (const result of results) ruleLines(result, paint, para);
+    for (const result of results) ruleLines(result, paint, para, verbose);
   }
   const waived = report.results.filter((r) => r.waiver || r.expiredWaivers);
   if (waived.length > 0) {
@@ -108,14 +112,23 @@ function checkLines(check: Check, paint: Painter, para: Para): void {
   }
 }
 
-function ruleLines(result: RuleResult, paint: Painter, para: Para): void {
+/**
+ * A failed rule shows its message and why (the values that failed, from the evaluation); the CEL
+ * expression it demanded, which can be long (an allow-list), only when verbose.
+ */
+function ruleLines(result: RuleResult, paint: Painter, para: Para, verbose: boolean): void {
   const mark = RULE_MARK[result.status];
   const coloured = result.status === 'pass' ? paint.green(mark) : result.status === 'fail' ? paint.red(mark) : paint.dim(mark);
   const sev = result.severity === 'warning' ? ' (warning)' : '';
   para(`${result.rule}${sev}: ${result.status}`, '      ', `  ${coloured} `);
   if (result.status === 'fail' || result.status === 'waived') para(result.message, '      ', '      ');
   if (result.reason) para(result.reason, '      ', '      ');
-  if (result.status === 'fail') para(`demanded: ${result.expression}`, '      ', '      ');
+  if (result.status === 'fail' && verbose) para(`demanded: ${result.expression}`, '      ', '      ');
+}
+
+/** An image named without a digest: what runs later may not be what was verified now. */
+function namedByTag(subject: Subject): boolean {
+  return subject.kind === 'image' && !/@sha256:[0-9a-f]{64}$/.test(subject.reference);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -71,9 +71,30 @@ function notRegular(opts: InputFileOptions, path: string, info: Stats): never {
   return fail('INPUT_UNREADABLE', `${opts.what} ${path} is ${kindOf(info)}, not a regular file; vouch reads only regular files`);
 }
 
+/**
+ * A system error as a sentence with the path and what to do next, instead of libuv's
+ * "ENOENT: no such file or directory, stat '…'"; the raw error stays as the cause (VOUCH_DEBUG).
+ */
 function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
-  const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? (opts.missing ?? 'INPUT_UNREADABLE') : 'INPUT_UNREADABLE';
-  return fail(code, `cannot read ${opts.what} ${path}: ${messageOf(err)}`, { cause: err });
+  const errno = (err as NodeJS.ErrnoException).code;
+  switch (errno) {
+    case 'ENOENT':
+      return fail(opts.missing ?? 'INPUT_UNREADABLE', `${opts.what} ${path} does not exist`, {
+        cause: err,
+        hints: ['check the path; a relative path is taken from the current directory'],
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return fail('INPUT_UNREADABLE', `${opts.what} ${path} cannot be read: permission denied`, { cause: err, hints: ["check the file's permissions and those of its directories"] });
+    case 'ENOTDIR':
+      return fail('INPUT_UNREADABLE', `${opts.what} ${path} does not exist: a part of the path is a file, not a directory`, { cause: err, hints: ['check the path'] });
+    case 'ELOOP':
+      return fail('INPUT_UNREADABLE', `${opts.what} ${path} cannot be read: too many symbolic links (a loop?)`, { cause: err });
+    case 'EISDIR':
+      return fail('INPUT_UNREADABLE', `${opts.what} ${path} is a directory, not a regular file; vouch reads only regular files`, { cause: err });
+    default:
+      return fail('INPUT_UNREADABLE', `cannot read ${opts.what} ${path}: ${messageOf(err)}`, { cause: err });
+  }
 }
 
 /**

@@ -32,7 +32,7 @@ Exit 0 when all files are valid, 1 when any has a problem.`;
         continue;
       }
       bad++;
-      for (const p of problems) process.stdout.write(`${file}: ${p.path || '/'}: ${p.message}\n`);
+      for (const p of problems) process.stdout.write(`${file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.path || '/'}: ${p.message}\n`);
     }
     process.exitCode = bad === 0 ? EXIT.PASS : EXIT.FAIL;
   }

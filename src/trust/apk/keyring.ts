@@ -97,10 +97,36 @@ export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
   }
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (key.asymmetricKeyType !== 'rsa' || bits === undefined) {
-    fail('TRUST_MATERIAL_INVALID', `${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; apk signatures need RSA`);
+    fail('TRUST_MATERIAL_INVALID', `${path} is ${keyTypeText(key.asymmetricKeyType)} public key, but apk signatures are made with RSA keys`, {
+      hints: ["give the RSA key of the repository's signer (a .rsa.pub file, as found in /etc/apk/keys); a cosign key goes to `vouch image --key`"],
+    });
   }
   const der = key.export({ type: 'spki', format: 'der' });
   return { name: basename(path), path, key, modulusBytes: Math.ceil(bits / 8), fingerprint: createHash('sha256').update(der).digest('hex') };
+}
+
+/** "an EC", "an Ed25519": key types as people write them. */
+function keyTypeText(type: string | undefined): string {
+  switch (type) {
+    case 'ec':
+      return 'an EC';
+    case 'ed25519':
+      return 'an Ed25519';
+    case 'ed448':
+      return 'an Ed448';
+    case 'dsa':
+      return 'a DSA';
+    case 'dh':
+      return 'a Diffie-Hellman';
+    case 'x25519':
+      return 'an X25519';
+    case 'x448':
+      return 'an X448';
+    case 'rsa-pss':
+      return 'an RSA-PSS';
+    default:
+      return `a ${type ?? 'unknown'}`;
+  }
 }
 
 /** Any PEM private key block: PRIVATE KEY, RSA/EC/ENCRYPTED/OPENSSH PRIVATE KEY, ... (bounded, linear). */

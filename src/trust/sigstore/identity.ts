@@ -80,16 +80,24 @@ export function anchored(re: string): { test(value: string): boolean } {
   return { test: (value) => compiled.matcher(value).matches() };
 }
 
+/**
+ * How a pattern is shown in messages: as the anchored expression it is matched as, so that nobody
+ * reads `/github.com/acme/` as "contains" when the whole identity has to match it.
+ */
+export function shownAnchored(re: string): string {
+  return re.startsWith('^') && re.endsWith('$') ? `/${re}/` : `/^(?:${re})$/`;
+}
+
 /** Checks a keyless signer against the expectation; both identity and issuer must hold when given. */
 export function matchIdentity(signer: VerifiedSigner, expected: ExpectedSigner): StageResult {
-  const wantedIdentity = expected.identity ?? (expected.identityRegexp !== undefined ? `/${expected.identityRegexp}/` : undefined);
+  const wantedIdentity = expected.identity ?? (expected.identityRegexp !== undefined ? shownAnchored(expected.identityRegexp) : undefined);
   const identityOk =
     (expected.identity === undefined || signer.identity === expected.identity) &&
     (expected.identityRegexp === undefined || (signer.identity !== undefined && anchored(expected.identityRegexp).test(signer.identity)));
   if (!identityOk) {
     return { status: 'fail', code: 'SIGNER_IDENTITY_MISMATCH', message: `certificate identity ${JSON.stringify(signer.identity ?? null)} does not match ${wantedIdentity}`, ...(wantedIdentity !== undefined && { expected: wantedIdentity }), ...(signer.identity !== undefined && { found: signer.identity }) };
   }
-  const wantedIssuer = expected.issuer ?? (expected.issuerRegexp !== undefined ? `/${expected.issuerRegexp}/` : undefined);
+  const wantedIssuer = expected.issuer ?? (expected.issuerRegexp !== undefined ? shownAnchored(expected.issuerRegexp) : undefined);
   const issuerOk =
     (expected.issuer === undefined || signer.issuer === expected.issuer) &&
     (expected.issuerRegexp === undefined || (signer.issuer !== undefined && anchored(expected.issuerRegexp).test(signer.issuer)));

@@ -106,7 +106,18 @@ export class RegistryHttp {
         res = { status: r.statusCode, headers: r.headers, body: r.body, url: req.url, redirected };
       } catch (err) {
         deadline.done();
-        // A deadline that passed is not retried: the next attempt would wait as long again.
+        // A deadline that passed is not retried: the next attempt would wait as long again. Nor is
+        // a name that does not resolve or a connection refused: seconds of retries would not
+        // change either, and the person waiting should hear at once.
+        const permanent = permanentConnectionError(err);
+        if (permanent !== undefined) {
+          throw new VouchError({
+            code: 'NETWORK',
+            message: `${redact(req.url)}: ${permanent}`,
+            cause: err,
+            hints: ['check the registry name and that it is reachable from here (HTTPS_PROXY/NO_PROXY are honoured)', 'a local OCI layout is named oci:DIR[:TAG], a docker save archive docker-archive:FILE'],
+          });
+        }
         if (attempt >= this.retry.retries || deadline.expired !== undefined) {
           throw new VouchError({
             code: 'NETWORK',
@@ -193,4 +204,16 @@ export function redact(url: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+/**
+ * Connection errors that retrying cannot fix within a command's time: the host name does not
+ * resolve (ENOTFOUND; EAI_AGAIN is a temporary DNS failure and is retried) or nothing listens on
+ * the port (ECONNREFUSED). undici puts the system error on the error or on its cause.
+ */
+function permanentConnectionError(err: unknown): string | undefined {
+  const codes = [(err as NodeJS.ErrnoException | undefined)?.code, ((err as { cause?: NodeJS.ErrnoException } | undefined)?.cause)?.code];
+  if (codes.includes('ENOTFOUND')) return 'the host name does not resolve (DNS: not found)';
+  if (codes.includes('ECONNREFUSED')) return 'the connection was refused: nothing listens there';
+  return undefined;
 }
