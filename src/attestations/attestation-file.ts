@@ -1,3 +1,4 @@
+import { jsonDepthProblem } from '../evidence/index.js';
 import { isGcloudDocument } from './gcb/document.js';
 import { bad, isRecord, ok } from './outcome.js';
 import type { Outcome } from './outcome.js';
@@ -22,6 +23,9 @@ const MAX_ENTRIES = 1000;
  */
 export function readAttestationFile(text: string): Outcome<AttestationEntry[]> {
   if (text.length > MAX_ATTESTATION_FILE_BYTES) return bad('ATTESTATION_TOO_LARGE', `attestation file is larger than ${MAX_ATTESTATION_FILE_BYTES} bytes`);
+  // Measured on the text before parsing: the bundle and statement checks after it walk the values.
+  const deep = jsonDepthProblem(text);
+  if (deep !== undefined) return bad('ATTESTATION_TOO_LARGE', `attestation file is ${deep}`);
   const values = parseJsonSequence(text);
   if (!values.ok) return values;
   const entries: AttestationEntry[] = [];

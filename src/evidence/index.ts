@@ -4,4 +4,4 @@ export { byKeys, compareStrings, stableStringify, stableStringifyPieces } from '
 export { parseEvidence } from './parse.js';
 export { EVIDENCE_SCHEMA_VERSION } from './types.js';
 export type * from './types.js';
-export { assertJsonDepth, jsonDepth, jsonDepthProblem, MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
+export { assertJsonDepth, jsonDepth, jsonDepthProblem, MAX_JSON_DEPTH, parseUntrustedJson, valueTooDeep } from './json-depth.js';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { isVouchError } from '../errors.js';
 import { needsRealdata, REALDATA } from '../testing/realdata.js';
-import { assertJsonDepth, jsonDepth, MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
+import { assertJsonDepth, jsonDepth, MAX_JSON_DEPTH, parseUntrustedJson, valueTooDeep } from './json-depth.js';
 
 const nested = (n: number): string => `${'{"a":['.repeat(n)}1${']}'.repeat(n)}`;
 
@@ -49,4 +50,36 @@ test('json depth: every real JSON document (bundles, provenance, SBOMs, layouts,
     assert.ok(jsonDepth(text) <= 32, `${path}: ${jsonDepth(text)}`);
   }
   assert.ok(seen > 100, `only ${seen} JSON documents found`);
+});
+
+/**
+ * Every JSON.parse in the library reads bytes vouch did not write, except these, which read what
+ * vouch ships itself (its own package.json, the embedded TUF seeds and npm keys).
+ */
+const TRUSTED_JSON_INPUTS = new Set([
+  // the text was measured as a whole by readAttestationFile before it is split into lines
+  'attestations/attestation-file.ts',
+  'pipeline/tool-version.ts', 'trust/sigstore/trusted-root.ts', 'trust/npm/registry-keys.ts', 'cli/write-bundle.ts', 'cli/write-manifest.ts']);
+
+test('untrusted JSON: every JSON.parse is parseUntrustedJson or has its depth measured just before (or its text was, by the caller)', () => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing/'));
+  const unguarded: string[] = [];
+  for (const file of files) {
+    const lines = readFileSync(join(src, file), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (!/\bJSON\.parse\(/.test(line) || file === 'evidence/json-depth.ts') return;
+      const before = lines.slice(Math.max(0, i - 6), i).join('\n');
+      if (/assertJsonDepth\(|jsonDepthProblem\(/.test(before)) return;
+      if (TRUSTED_JSON_INPUTS.has(file)) return;
+      unguarded.push(`${file}:${i + 1}`);
+    });
+  }
+  assert.deepEqual(unguarded, [], 'parse these with parseUntrustedJson (src/evidence/json-depth.ts)');
+});
+
+test('parseUntrustedJson: refuses deep nesting before parsing, parses the rest', () => {
+  assert.deepEqual(parseUntrustedJson('{"a":[1,{"b":null}]}', 'x'), { a: [1, { b: null }] });
+  assert.throws(() => parseUntrustedJson(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'a registry answer'), (e: unknown) => isVouchError(e) && e.code === 'LIMIT_EXCEEDED' && /a registry answer is nested more than 256 levels deep/.test(e.message));
+  assert.throws(() => parseUntrustedJson('{', 'x'), SyntaxError);
 });

@@ -11,6 +11,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import type { StageResult } from '../trust/sigstore/index.js';
 import type { Attachment } from '../sources/image/discover-types.js';
 import { COSIGN_ANNOTATIONS, annotation } from '../sources/image/discover-types.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 export type ConvertResult = { readonly ok: true; readonly json: Record<string, unknown>; readonly logged: boolean } | { readonly ok: false; readonly code: string; readonly message: string };
 
@@ -53,7 +54,7 @@ export function legacyToBundleJSON(att: Legacy): ConvertResult {
   }
   let envelope: unknown;
   try {
-    envelope = JSON.parse(att.envelope.toString('utf8'));
+    envelope = parseUntrustedJson(att.envelope.toString('utf8'), 'DSSE envelope');
   } catch {
     return bad('DSSE_MALFORMED', 'the attestation layer is not a DSSE envelope (not JSON)');
   }
@@ -74,7 +75,7 @@ export function legacyToBundleJSON(att: Legacy): ConvertResult {
 function rekorEntry(text: string): { ok: true; entry: Record<string, unknown> } | { ok: false; message: string } {
   let doc: { SignedEntryTimestamp?: unknown; Payload?: { body?: unknown; integratedTime?: unknown; logIndex?: unknown; logID?: unknown } };
   try {
-    doc = JSON.parse(text) as typeof doc;
+    doc = parseUntrustedJson(text, 'cosign bundle annotation') as typeof doc;
   } catch {
     return { ok: false, message: 'the Rekor bundle annotation is not JSON' };
   }
@@ -84,7 +85,7 @@ function rekorEntry(text: string): { ok: true; entry: Record<string, unknown> } 
   }
   let kind: { kind?: unknown; apiVersion?: unknown };
   try {
-    kind = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as typeof kind;
+    kind = parseUntrustedJson(Buffer.from(p.body, 'base64').toString('utf8'), 'Rekor entry body') as typeof kind;
   } catch {
     return { ok: false, message: 'the logged body is not base64 JSON' };
   }
@@ -105,7 +106,7 @@ function rekorEntry(text: string): { ok: true; entry: Record<string, unknown> } 
 function rfc3161(text: string | undefined): { signedTimestamp: string }[] | undefined {
   if (!text) return undefined;
   try {
-    const doc = JSON.parse(text) as { SignedRFC3161Timestamp?: unknown };
+    const doc = parseUntrustedJson(text, 'RFC 3161 timestamp annotation') as { SignedRFC3161Timestamp?: unknown };
     return typeof doc.SignedRFC3161Timestamp === 'string' ? [{ signedTimestamp: doc.SignedRFC3161Timestamp }] : undefined;
   } catch {
     return undefined;
@@ -128,7 +129,7 @@ export function intotoV001Check(envelopeBytes: Buffer, certificatePem: string | 
     const envelopeHash = createHash('sha256').update(envelopeBytes).digest('hex');
     if (spec?.content?.hash?.value !== envelopeHash) return fail('the logged envelope hash is not that of this attestation');
     if (spec.content.payloadHash !== undefined) {
-      const payload = (JSON.parse(envelopeBytes.toString('utf8')) as { payload: string }).payload;
+      const payload = (parseUntrustedJson(envelopeBytes.toString('utf8'), 'DSSE envelope') as { payload: string }).payload;
       if (spec.content.payloadHash.value !== createHash('sha256').update(Buffer.from(payload, 'base64')).digest('hex')) return fail('the logged payload hash is not that of this attestation');
     }
     if (typeof spec.publicKey !== 'string' || !certificatePem) return fail('the logged entry or the attestation has no certificate');

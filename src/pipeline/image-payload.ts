@@ -1,4 +1,5 @@
 import type { Digest } from '../sources/image/digest.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 const SIGNATURE_TYPE = 'cosign container image signature';
 
@@ -12,7 +13,7 @@ export type PayloadCheck = { readonly ok: true; readonly dockerReference?: strin
 export function checkSimpleSigningPayload(payload: Buffer, digest: Digest, expectedReference?: string): PayloadCheck {
   let doc: unknown;
   try {
-    doc = JSON.parse(payload.toString('utf8'));
+    doc = parseUntrustedJson(payload.toString('utf8'), 'signature payload');
   } catch {
     return { ok: false, code: 'PAYLOAD_MALFORMED', message: 'the signed payload is not JSON' };
   }

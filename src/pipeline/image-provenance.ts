@@ -10,6 +10,7 @@ import { hexOf } from '../sources/image/digest.js';
 import type { VerifiedAttachment } from './image-verify.js';
 import type { IdentityExpectation, ProvenanceExpectations } from './options.js';
 import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 export interface ImageProvenance {
   readonly checks: Check[];
@@ -49,8 +50,8 @@ export function collectImageProvenance(verified: readonly VerifiedAttachment[], 
 
 function dssePayload(att: VerifiedAttachment['attachment']): Buffer | undefined {
   try {
-    if (att.kind === 'dsse-attestation') return Buffer.from((JSON.parse(att.envelope.toString('utf8')) as { payload: string }).payload, 'base64');
-    if (att.kind === 'sigstore-bundle') return Buffer.from((JSON.parse(att.bundle.toString('utf8')) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64');
+    if (att.kind === 'dsse-attestation') return Buffer.from((parseUntrustedJson(att.envelope.toString('utf8'), 'DSSE envelope') as { payload: string }).payload, 'base64');
+    if (att.kind === 'sigstore-bundle') return Buffer.from((parseUntrustedJson(att.bundle.toString('utf8'), 'Sigstore bundle') as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64');
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
  * unverified attestation and proves nothing. (apko also writes an image SBOM beside the layout, not
  * inside it; unsigned, it is not read.)
  */
+import { parseUntrustedJson } from '../evidence/index.js';
 import type { ReadSbom } from '../reconcile/types.js';
 import { readSbom } from '../sbom/index.js';
 import type { VerifiedAttachment } from './image-verify.js';
@@ -30,7 +31,7 @@ export function verifiedImageSboms(verified: readonly VerifiedAttachment[]): Rea
 function sbomOf(predicate: unknown): unknown {
   if (predicate !== null && typeof predicate === 'object' && typeof (predicate as Record<string, unknown>)['Data'] === 'string') {
     try {
-      return JSON.parse((predicate as { Data: string }).Data) as unknown;
+      return parseUntrustedJson((predicate as { Data: string }).Data, 'SBOM attestation Data');
     } catch {
       return predicate;
     }

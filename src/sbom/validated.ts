@@ -1,6 +1,7 @@
 import type { SbomIssue, SbomReadOptions, SbomReadResult } from './model.js';
 import { cycloneDxValidator } from './cyclonedx-schema.js';
 import { readSbomKeepingJson } from './read.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 /**
  * readSbom plus CycloneDX's official JSON schema, as @cyclonedx/cyclonedx-library's strict
@@ -19,7 +20,7 @@ export function readSbomValidated(input: Uint8Array | string, options: SbomReadO
 
 /** Every schema violation as an issue (JSON pointer + reason); [] when the document is valid. */
 export function cycloneDxSchemaIssues(text: string, specVersion: string): Promise<SbomIssue[]> {
-  return Promise.resolve(schemaIssuesOf(JSON.parse(text), specVersion));
+  return Promise.resolve(schemaIssuesOf(parseUntrustedJson(text, 'CycloneDX SBOM'), specVersion));
 }
 
 function schemaIssuesOf(json: unknown, specVersion: string): SbomIssue[] {

@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import { parseUntrustedJson } from '../../evidence/index.js';
 import { IN_TOTO_PAYLOAD_TYPE, MAX_PAYLOAD_BYTES, preAuthEncoding } from '../dsse.js';
 import { isRecord } from '../outcome.js';
 import { parseStatement } from '../statement.js';
@@ -83,6 +84,6 @@ function readSignedStatement(payload: Buffer, slsa: '0.1' | '1.0'): { statement:
   if (!statement.ok) return statement.message;
   const want = slsa === '0.1' ? SLSA_V01 : SLSA_V1;
   if (statement.value.predicateType !== want) return `predicate type ${statement.value.predicateType} is not ${want}, which this key signs`;
-  const raw: unknown = JSON.parse(payload.toString('utf8'));
+  const raw: unknown = parseUntrustedJson(payload.toString('utf8'), 'GCB provenance statement');
   return isRecord(raw) ? { statement: statement.value, raw } : 'statement is not a JSON object';
 }

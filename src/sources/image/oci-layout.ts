@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { fail, isVouchError } from '../../errors.js';
-import { assertJsonDepth } from '../../evidence/index.js';
+import { assertJsonDepth, parseUntrustedJson } from '../../evidence/index.js';
 import { openInputStream, readInputFile } from '../local-file.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
@@ -41,7 +41,7 @@ export class OciLayoutCore implements ImageCore {
     })).toString('utf8');
     let version: unknown;
     try {
-      version = (JSON.parse(layoutFile) as Record<string, unknown>)['imageLayoutVersion'];
+      version = (parseUntrustedJson(layoutFile, `${this.name}/oci-layout`) as Record<string, unknown>)['imageLayoutVersion'];
     } catch {
       version = undefined;
     }

@@ -20,6 +20,7 @@ import { crypto as sigstoreCrypto, json } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import type { Bundle } from '@sigstore/bundle';
 import type { StageResult } from './types.js';
+import { parseUntrustedJson } from '../../evidence/index.js';
 
 /** Checks that a logged body (already parsed JSON) describes this bundle's signature content. */
 export type LegacyBodyCheck = (body: unknown, bundle: Bundle) => StageResult;
@@ -53,7 +54,7 @@ export function verifyLegacyEntry(entry: TransparencyLogEntry, bundle: Bundle, c
   }
   let body: unknown;
   try {
-    body = JSON.parse(entry.canonicalizedBody.toString('utf8'));
+    body = parseUntrustedJson(entry.canonicalizedBody.toString('utf8'), 'transparency log entry body');
   } catch {
     return { status: 'fail', code: 'TLOG_ENTRY_MISMATCH', message: 'log entry body is not JSON' };
   }

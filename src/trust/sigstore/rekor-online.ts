@@ -13,6 +13,7 @@ import { DEFAULT_DEADLINES, RequestDeadline } from '../../sources/net/deadline.j
 import { parseBundleJSON } from './bundle-parse.js';
 import type { ParsedBundle } from './bundle-parse.js';
 import type { SigstoreTrust } from './trusted-root.js';
+import { parseUntrustedJson } from '../../evidence/index.js';
 
 const MAX_CANDIDATES = 16;
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
@@ -57,7 +58,7 @@ export function toTlogEntryJSON(entry: RekorEntry): Record<string, unknown> | un
   if (typeof entry.body !== 'string' || typeof entry.logID !== 'string' || !/^[0-9a-f]{64}$/.test(entry.logID)) return undefined;
   let kind: { kind?: unknown; apiVersion?: unknown };
   try {
-    kind = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8')) as typeof kind;
+    kind = parseUntrustedJson(Buffer.from(entry.body, 'base64').toString('utf8'), 'Rekor entry body') as typeof kind;
   } catch {
     return undefined;
   }
@@ -113,7 +114,7 @@ async function fetchJSON(url: URL, ctx: RunContext, post?: unknown): Promise<unk
     }
     if (res.statusCode === 404) return post === undefined ? {} : [];
     if (res.statusCode !== 200) fail('NETWORK', `${url.origin}${url.pathname}: HTTP ${res.statusCode}`);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return parseUntrustedJson(Buffer.concat(chunks).toString('utf8'), `${url.origin} response`);
   } catch (err) {
     if ((err as { name?: unknown }).name === 'VouchError') throw err;
     return fail('NETWORK', `${url.origin}: ${deadline.expired ?? messageOf(err)}`, { cause: err });

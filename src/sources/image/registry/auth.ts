@@ -3,6 +3,7 @@ import type { Credentials } from './credentials.js';
 import type { RegistryHttp } from './http.js';
 import { discard, redact } from './http.js';
 import { readCapped } from '../digest.js';
+import { parseUntrustedJson } from '../../../evidence/index.js';
 
 export interface Challenge {
   readonly scheme: 'bearer' | 'basic';
@@ -76,7 +77,7 @@ export async function fetchBearerToken(
   // Read errors (a deadline that passed, a broken connection) are NETWORK errors naming the host.
   const text = (await readCapped(res.body, 1024 * 1024, `token response from ${redact(url.toString())}`, 'NETWORK')).toString('utf8');
   try {
-    const doc = JSON.parse(text) as Record<string, unknown>;
+    const doc = parseUntrustedJson(text, 'registry token response') as Record<string, unknown>;
     const token = doc['token'] ?? doc['access_token'];
     if (typeof token !== 'string' || token === '') throw new Error('no token field');
     return token;

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../../context.js';
 import { isVouchError, VouchError } from '../../../errors.js';
-import { assertJsonDepth } from '../../../evidence/index.js';
+import { assertJsonDepth, parseUntrustedJson } from '../../../evidence/index.js';
 import { readInputFile } from '../../local-file.js';
 import { DOCKER_HUB } from '../reference.js';
 
@@ -112,7 +112,7 @@ function runHelper(name: string, server: string, log: Logger): Promise<Credentia
         return reject(new VouchError({ code: 'UNAUTHORIZED', message: `credential helper ${program} failed (exit ${code})` }));
       }
       try {
-        const doc = JSON.parse(out) as Record<string, unknown>;
+        const doc = parseUntrustedJson(out, 'credential helper output') as Record<string, unknown>;
         const user = doc['Username'];
         const secret = doc['Secret'];
         if (typeof user !== 'string' || typeof secret !== 'string') throw new Error('no Username/Secret');

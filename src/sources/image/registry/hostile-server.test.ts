@@ -207,3 +207,28 @@ test('retries: a long Retry-After is not waited for; short ones only up to the t
     await registry.close();
   }
 });
+
+test('token: a token answer nested 200,000 levels deep is refused before it is parsed, never a crash', async () => {
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  const registry = await serve('127.0.0.1', (req, res, self) => {
+    if (req.url?.startsWith('/token')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(deep);
+      return;
+    }
+    res.writeHead(401, { 'www-authenticate': `Bearer realm="${self}/token",service="registry"` });
+    res.end();
+  });
+  try {
+    const c = core(registry.host, { basic: false });
+    await assert.rejects(c.root(), (e: unknown) => {
+      assert.ok(isVouchError(e), String(e));
+      assert.ok(e.code === 'LIMIT_EXCEEDED' || e.code === 'UNAUTHORIZED', `${e.code}: ${e.message}`);
+      assert.match(e.message, /nested more than 256 levels deep/);
+      return true;
+    });
+    await c.close();
+  } finally {
+    await registry.close();
+  }
+});
