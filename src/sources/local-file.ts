@@ -67,11 +67,14 @@ function kindOf(info: Stats): string {
   return 'not a regular file';
 }
 
-function notRegular(opts: InputFileOptions, path: string, info: Stats): never {
+/** A path as given: a string, or bytes for a name that is not UTF-8 (found inside a root filesystem). */
+export type InputPath = string | Buffer;
+
+function notRegular(opts: InputFileOptions, path: InputPath, info: Stats): never {
   return fail('INPUT_UNREADABLE', `${opts.what} ${path} is ${kindOf(info)}, not a regular file; vouch reads only regular files`);
 }
 
-function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
+function unreadable(opts: InputFileOptions, path: InputPath, err: unknown): never {
   const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? (opts.missing ?? 'INPUT_UNREADABLE') : 'INPUT_UNREADABLE';
   return fail(code, `cannot read ${opts.what} ${path}: ${messageOf(err)}`, { cause: err });
 }
@@ -80,7 +83,7 @@ function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
  * Opens a regular file for reading, refusing anything else before it is opened.
  * @throws VouchError INPUT_UNREADABLE (not a regular file, cannot be opened), or `missing`
  */
-export async function openInputFile(path: string, opts: InputFileOptions): Promise<OpenedInputFile> {
+export async function openInputFile(path: InputPath, opts: InputFileOptions): Promise<OpenedInputFile> {
   let before: Stats;
   try {
     before = opts.noFollow ? await lstat(path) : await stat(path);
@@ -176,4 +179,31 @@ export async function listInputDirectory(dir: string, opts: InputFileOptions & {
     return unreadable(opts, dir, err);
   }
   return names.sort();
+}
+
+/**
+ * The names in one directory of a root filesystem being walked, as bytes (a name need not be
+ * UTF-8), sorted by bytes, at most `maxEntries` + 1 of them read (the caller's cap decides). The
+ * directory must still be the one the caller examined (same device and inode) after it was
+ * listed: a directory swapped for a link to elsewhere while it was read is refused.
+ * @throws VouchError INPUT_UNREADABLE
+ */
+export async function listDirectoryNames(dir: Buffer, expected: Stats, opts: InputFileOptions & { readonly maxEntries: number }): Promise<Buffer[]> {
+  const names: Buffer[] = [];
+  try {
+    for await (const entry of await opendir(dir, { encoding: 'buffer' as BufferEncoding })) {
+      names.push(entry.name as unknown as Buffer);
+      if (names.length > opts.maxEntries) break;
+    }
+  } catch (err) {
+    return fail('INPUT_UNREADABLE', `cannot read ${opts.what}: ${messageOf(err)}`, { cause: err });
+  }
+  let after: Stats;
+  try {
+    after = await lstat(dir);
+  } catch (err) {
+    return fail('INPUT_UNREADABLE', `cannot read ${opts.what}: ${messageOf(err)}`, { cause: err });
+  }
+  if (!after.isDirectory() || after.ino !== expected.ino || after.dev !== expected.dev) fail('INPUT_UNREADABLE', `${opts.what} changed while it was read`);
+  return names.sort(Buffer.compare);
 }

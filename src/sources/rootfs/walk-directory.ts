@@ -21,10 +21,10 @@
  * checked before and after it is listed and each file's on its handle, but Node offers no
  * openat(), so a root rewritten concurrently could still race between those checks.
  */
-import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { lstat, open, opendir, readlink } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import { fail, messageOf, VouchError } from '../../errors.js';
+import { listDirectoryNames, openInputFile } from '../local-file.js';
 import { decodeName } from '../tar/names.js';
 
 /** Deeper than any real root (Linux's PATH_MAX of 4096 bytes allows about 2,000 levels). */
@@ -67,7 +67,7 @@ export async function* walkDirectory(root: string, caps: DirectoryWalkCaps, sign
   const stack: { abs: Buffer; rel: string; depth: number; info: Stats }[] = [{ abs: rootBytes, rel: '', depth: 0, info: top }];
   while (stack.length > 0) {
     const dir = stack.pop() as (typeof stack)[number];
-    const names = await listDirectory(dir.abs, dir.info, dir.rel || root, caps.maxEntries - entries);
+    const names = await listDirectoryNames(dir.abs, dir.info, { what: dir.rel || root, maxEntries: caps.maxEntries - entries });
     const children: typeof stack = [];
     for (const name of names) {
       signal?.throwIfAborted();
@@ -104,40 +104,24 @@ function specialType(info: Stats): RootEntryType {
   return 'socket';
 }
 
-/** The names of one directory, sorted by bytes, at most `room` + 1 of them (the caller's cap). */
-async function listDirectory(abs: Buffer, before: Stats, what: string, room: number): Promise<Buffer[]> {
-  const names: Buffer[] = [];
-  try {
-    for await (const e of await opendir(abs, { encoding: 'buffer' as BufferEncoding })) {
-      names.push(e.name as unknown as Buffer);
-      if (names.length > room) break;
-    }
-  } catch (err) {
-    return unreadable(what, err);
-  }
-  const after = await lstatOrFail(abs, what);
-  if (!after.isDirectory() || after.ino !== before.ino || after.dev !== before.dev) fail('INPUT_UNREADABLE', `${what} changed while it was read`);
-  return names.sort(Buffer.compare);
-}
-
 async function* readRegular(abs: Buffer, rel: string, before: Stats, budget: { bytes: number }, maxBytes: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  let handle;
-  try {
-    handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    return unreadable(rel, err);
-  }
+  // Regular files only, O_NOFOLLOW | O_NONBLOCK, the open handle checked against its lstat.
+  const { handle } = await openInputFile(abs, { what: rel, noFollow: true });
   try {
     const info = await handle.stat();
-    if (!info.isFile() || info.ino !== before.ino || info.dev !== before.dev) fail('INPUT_UNREADABLE', `${rel} changed while it was read`);
-    const buf = Buffer.allocUnsafe(1024 * 1024);
+    // And against the walk's own lstat: the entry reported is the entry read.
+    if (info.ino !== before.ino || info.dev !== before.dev) fail('INPUT_UNREADABLE', `${rel} changed while it was read`);
+    // Sized to the file (most are small), at most 1 MiB a read.
+    const chunkSize = Math.min(1024 * 1024, Math.max(4096, before.size + 1));
     for (;;) {
       signal?.throwIfAborted();
+      // A new buffer per read: each chunk is handed on, not copied.
+      const buf = Buffer.allocUnsafe(chunkSize);
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       budget.bytes += bytesRead;
       if (budget.bytes > maxBytes) limit(`the root's files hold more than ${maxBytes} bytes together (raise with --max-size)`, maxBytes, '--max-size');
-      yield Buffer.from(buf.subarray(0, bytesRead));
+      yield buf.subarray(0, bytesRead);
     }
   } catch (err) {
     if (err instanceof VouchError || (err as Error).name === 'AbortError') throw err;
