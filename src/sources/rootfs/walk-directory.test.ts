@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,4 +151,31 @@ test('rootfs walk: the root must be a directory; an unreadable one is "could not
   } finally {
     root.remove();
   }
+});
+
+/** A directory under /dev on another file system (devpts, a tmpfs for shm), where there is one. */
+function mountUnderDev(): string | undefined {
+  try {
+    const dev = lstatSync('/dev').dev;
+    return readdirSync('/dev').find((name) => {
+      const info = lstatSync(join('/dev', name));
+      return info.isDirectory() && info.dev !== dev;
+    });
+  } catch {
+    return undefined;
+  }
+}
+const MOUNT = mountUnderDev();
+
+test('rootfs walk: a mount point is reported and not entered; devices around it are never opened', { skip: MOUNT === undefined ? 'no mount point under /dev here' : false, timeout: 60_000 }, async () => {
+  const got = new Map<string, RootEntry>();
+  for await (const e of walkDirectory('/dev', CAPS)) {
+    // Only regular files would be read; /dev holds none that matter, and none is read here.
+    got.set(e.path, e);
+  }
+  const mount = got.get(MOUNT as string);
+  assert.equal(mount?.type, 'dir');
+  assert.equal(mount?.mountPoint, true);
+  assert.ok(![...got.keys()].some((p) => p.startsWith(`${MOUNT as string}/`)), 'nothing below the mount point was walked');
+  assert.equal(got.get('null')?.type, 'char');
 });
