@@ -107,12 +107,15 @@ test('the verify Job runs `vouch apk --repository … --all` with the batch flag
   const args = container['args'] as string[];
   assert.equal(args[0], 'apk');
   const flags = args.filter((a) => a.startsWith('--')).sort();
-  assert.deepEqual(flags, ['--all', '--arch', '--cache', '--format', '--jobs', '--keyring', '--output', '--repository', '--shard-count']);
+  assert.deepEqual(flags, ['--all', '--arch', '--cache', '--format', '--jobs', '--keyring', '--output', '--repository', '--shard-count', '--timeout']);
   const value = (flag: string): string => args[args.indexOf(flag) + 1] as string;
   assert.equal(value('--format'), 'jsonl');
   assert.match(value('--output'), /^\/results\/shard-\$\(JOB_COMPLETION_INDEX\)\.jsonl$/);
   assert.match(value('--cache'), /^\/results\/cache\/shard-\$\(JOB_COMPLETION_INDEX\)$/, 'one cache per shard: no two pods write one SQLite file');
   assert.match(value('--jobs'), /^[1-9][0-9]*$/);
+  // vouch's deadline ends before the Job's, so a slow shard reports (exit 3) instead of being killed.
+  const hours = /^([0-9]+)h$/.exec(value('--timeout'));
+  assert.ok(hours && Number(hours[1]) * 3600 < Number(rec(job['spec'])['activeDeadlineSeconds']));
   // Every $(VAR) Kubernetes expands must be defined, else it stays literal text in the argument.
   const env = list(container['env']);
   const defined = new Set(['JOB_COMPLETION_INDEX', ...env.map((e) => e['name'] as string)]);
