@@ -12,6 +12,7 @@ import Image from './commands/image.js';
 import PolicyEval from './commands/policy/eval.js';
 import PolicyLint from './commands/policy/lint.js';
 import PolicyTest from './commands/policy/test.js';
+import Rootfs from './commands/rootfs.js';
 import Sbom from './commands/sbom.js';
 
 export { execute } from '@oclif/core';
@@ -25,5 +26,6 @@ export const COMMANDS = {
   'policy:eval': PolicyEval,
   'policy:lint': PolicyLint,
   'policy:test': PolicyTest,
+  rootfs: Rootfs,
   sbom: Sbom,
 };

@@ -2,7 +2,7 @@ import { arch as hostArch } from 'node:os';
 import { RE2JS } from 're2js';
 import { VouchError } from '../errors.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
-import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
+import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, RootfsOptions, SigstoreOptions } from '../pipeline/options.js';
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
@@ -172,6 +172,10 @@ export function toImageOptions(reference: string, flags: FlagBag): ImageOptions 
     }),
     limits: toLimits(flags),
   };
+}
+
+export function toRootfsOptions(target: string, flags: FlagBag): RootfsOptions {
+  return { target, limits: toLimits(flags) };
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tib: 1024 ** 4 };

@@ -14,8 +14,8 @@
 
 export const EVIDENCE_SCHEMA_VERSION = 'vouch.dev/evidence/v1';
 
-/** apk-index: an apk repository index verified on its own (never a package). */
-export type SubjectKind = 'image' | 'apk' | 'apk-index' | 'artifact';
+/** apk-index: an apk repository index verified on its own (never a package); rootfs: a root filesystem (vouch rootfs). */
+export type SubjectKind = 'image' | 'apk' | 'apk-index' | 'artifact' | 'rootfs';
 
 export interface Subject {
   readonly kind: SubjectKind;

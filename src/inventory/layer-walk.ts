@@ -16,6 +16,11 @@ export interface LayerWalkOptions {
   readonly capture: (path: string) => boolean;
   /** The image-wide entry budget, shared by the layers read in parallel. */
   readonly budget?: EntryBudget;
+  /**
+   * Read ".wh." names as OCI whiteouts (default). A root filesystem tar (`docker export`) is not
+   * a layer: there such a name is an ordinary file, and reading it as a whiteout would hide it.
+   */
+  readonly whiteouts?: boolean;
 }
 
 /**
@@ -65,7 +70,7 @@ export async function walkLayer(tar: Readable, layer: string, opts: LayerWalkOpt
       const where = `layer ${layer}: entry ${entry.index}`;
       const path = normaliseEntryPath(header.name, where);
       if (path === '') continue;
-      const wh = whiteoutOf(path);
+      const wh = opts.whiteouts === false ? undefined : whiteoutOf(path);
       if (wh) {
         // containerd applies a whiteout when it meets it, so it also deletes what this layer put
         // there before it; the OCI spec says a whiteout hides lower layers only. The readings

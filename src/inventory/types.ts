@@ -55,8 +55,8 @@ export interface InstalledPackage {
 }
 
 export interface Inventory {
-  /** "image" (squashed layers) or "apk" (one package's data segment). */
-  readonly kind: 'image' | 'apk';
+  /** "image" (squashed layers), "apk" (one package's data segment) or "rootfs" (a root filesystem). */
+  readonly kind: 'image' | 'apk' | 'rootfs';
   /** Path of the apk database it was read from, when there was one. */
   readonly databasePath?: string;
   readonly packages: readonly InstalledPackage[];

@@ -36,39 +36,42 @@ export function sbomEvidence(sboms: readonly ReadSbom[]): SbomEvidence {
 }
 
 
-/** Checks about what is installed: the apk database and the embedded SBOMs could be read. */
-export function contentChecks(contents: ImageContents): Check[] {
+/**
+ * Checks about what is installed: the apk database and the embedded SBOMs could be read. The
+ * check ids start with the subject kind (image.apk-db, rootfs.apk-db).
+ */
+export function contentChecks(contents: ImageContents, kind: 'image' | 'rootfs' = 'image'): Check[] {
   const checks: Check[] = [];
   const { inventory, databaseProblems, sboms, oversized } = contents;
   if (oversized.length > 0) {
-    checks.push({ id: 'image.contents.size', status: 'fail', code: 'DOCUMENT_TOO_LARGE', message: `${oversized.length} database or SBOM file(s) exceed the document size cap and were not read`, details: { paths: oversized } });
+    checks.push({ id: `${kind}.contents.size`, status: 'fail', code: 'DOCUMENT_TOO_LARGE', message: `${oversized.length} database or SBOM file(s) exceed the document size cap and were not read`, details: { paths: oversized } });
   }
   if (inventory.databasePath === undefined) {
-    checks.push({ id: 'image.apk-db', status: 'absent', code: 'APK_DB_ABSENT', message: 'the image has no apk database (lib/apk/db/installed)' });
+    checks.push({ id: `${kind}.apk-db`, status: 'absent', code: 'APK_DB_ABSENT', message: `the ${kind === 'image' ? 'image' : 'root filesystem'} has no apk database (lib/apk/db/installed)` });
   } else if (databaseProblems.length > 0) {
     checks.push({
-      id: 'image.apk-db',
+      id: `${kind}.apk-db`,
       status: 'fail',
       code: 'APK_DB_MALFORMED',
       message: `${databaseProblems.length} problem(s) in ${inventory.databasePath}`,
       details: { problems: databaseProblems.slice(0, 50) },
     });
   } else {
-    checks.push({ id: 'image.apk-db', status: 'pass', code: 'APK_DB_READ', message: `${inventory.packages.length} package(s) in ${inventory.databasePath}` });
+    checks.push({ id: `${kind}.apk-db`, status: 'pass', code: 'APK_DB_READ', message: `${inventory.packages.length} package(s) in ${inventory.databasePath}` });
   }
   const unreadable = sboms.filter((s) => s.result.kind !== 'sbom');
   if (sboms.length === 0) {
-    checks.push({ id: 'image.sbom.embedded', status: 'absent', code: 'SBOM_ABSENT', message: 'no embedded SBOMs under var/lib/db/sbom/' });
+    checks.push({ id: `${kind}.sbom.embedded`, status: 'absent', code: 'SBOM_ABSENT', message: 'no embedded SBOMs under var/lib/db/sbom/' });
   } else if (unreadable.length > 0) {
     checks.push({
-      id: 'image.sbom.embedded',
+      id: `${kind}.sbom.embedded`,
       status: 'fail',
       code: 'SBOM_UNREADABLE',
       message: `${unreadable.length} of ${sboms.length} embedded SBOM(s) could not be read`,
       details: { paths: unreadable.map((s) => s.path) },
     });
   } else {
-    checks.push({ id: 'image.sbom.embedded', status: 'pass', code: 'SBOM_READ', message: `${sboms.length} embedded SBOM(s) read` });
+    checks.push({ id: `${kind}.sbom.embedded`, status: 'pass', code: 'SBOM_READ', message: `${sboms.length} embedded SBOM(s) read` });
   }
   return checks;
 }

@@ -108,5 +108,11 @@ export interface ImageOptions {
   readonly limits: Limits;
 }
 
+/** `vouch rootfs`: a root filesystem as a directory or one tar file (plain, gzip or zstd). */
+export interface RootfsOptions {
+  readonly target: string;
+  readonly limits: Limits;
+}
+
 /** The command's deadline (--timeout): every network request follows the signal it makes. */
 export { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../sources/net/deadline.js';

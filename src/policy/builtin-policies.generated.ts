@@ -7,7 +7,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "default": {
     "name": "default",
     "source": "builtin:default",
-    "digest": "sha256:dfc31bcd703b016763ea02d8773d7000cf15e18791c79de7c8d02e21ccc9f357",
+    "digest": "sha256:1acdaa93b394aee2bd6adc76304762ffdaa4659326e7b911f05ef24eb54940d5",
     "rules": [
       {
         "name": "checks-ran",
@@ -50,21 +50,21 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       },
       {
         "name": "owned-files-intact",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, !(f.code in [\"FILE_MISSING\", \"FILE_MODIFIED\", \"FILE_MODE_MISMATCH\",\n  \"FILE_TYPE_MISMATCH\", \"FILE_OWNER_MISMATCH\", \"FILE_UNVERIFIABLE\", \"FILE_OWNED_TWICE\",\n  \"SBOM_FILE_MISSING\", \"SBOM_FILE_MODIFIED\"]))",
         "message": "a file a package installed is missing, was changed after installation, or is claimed twice",
         "severity": "error"
       },
       {
         "name": "no-unowned-files",
-        "match": "subject.kind == \"image\" && reconciliation != null && reconciliation.findings.all(f, f.code != \"DB_ABSENT\")",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null && reconciliation.findings.all(f, f.code != \"DB_ABSENT\")",
         "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
         "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
       {
         "name": "sbom-consistent-with-packages",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.level != \"package\" || !(f.code in [\"SBOM_NAME_MISMATCH\",\n  \"SBOM_VERSION_MISMATCH\", \"SBOM_ARCH_MISMATCH\", \"SBOM_LICENSE_MISMATCH\", \"PACKAGE_SBOM_MULTIPLE\",\n  \"SBOM_PACKAGE_NOT_INSTALLED\"]))",
         "message": "an SBOM contradicts the installed package database (see the package-level findings)",
         "severity": "error"
@@ -107,12 +107,12 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "sbom": {
     "name": "sbom",
     "source": "builtin:sbom",
-    "digest": "sha256:ccb639fd606455bfdd610759f6008dc9b6231e7151420a92dab12f26021592c6",
+    "digest": "sha256:aa750770192fe209ef36d29cc52a60bcc9c5437833b433ba025430344a874a06",
     "rules": [
       {
         "name": "subject-has-contents",
-        "expression": "subject.kind == \"image\" || subject.kind == \"apk\"",
-        "message": "the sbom policy reconciles the contents of images and apk packages; a plain file has none",
+        "expression": "subject.kind in [\"image\", \"rootfs\", \"apk\"]",
+        "message": "the sbom policy reconciles the contents of images, root filesystems and apk packages; a plain file or an index has none",
         "severity": "error"
       },
       {
@@ -144,64 +144,71 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
         "severity": "error"
       },
       {
+        "name": "rootfs-read-whole",
+        "match": "subject.kind == \"rootfs\"",
+        "expression": "checks.exists(c, c.id == \"rootfs.read\" && c.status == \"pass\") && checks.all(c, !c.id.startsWith(\"rootfs.\") || c.status != \"fail\")",
+        "message": "the root filesystem was not read whole (a mount point not entered, a document too large; see the checks)",
+        "severity": "error"
+      },
+      {
         "name": "reconciliation-ran",
-        "match": "subject.kind == \"image\"",
+        "match": "subject.kind in [\"image\", \"rootfs\"]",
         "expression": "reconciliation != null && inventory != null",
         "message": "the image contents were not reconciled with its package database and SBOMs",
         "severity": "error"
       },
       {
         "name": "database-readable",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.code != \"DB_ABSENT\" && f.code != \"DB_RECORD_MALFORMED\")",
         "message": "the apk database is absent or has malformed records, so file ownership is unknown",
         "severity": "error"
       },
       {
         "name": "owned-files-intact",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, !(f.code in [\"FILE_MISSING\", \"FILE_MODIFIED\", \"FILE_MODE_MISMATCH\",\n  \"FILE_TYPE_MISMATCH\", \"FILE_OWNER_MISMATCH\", \"FILE_UNVERIFIABLE\"]))",
         "message": "a file a package installed is missing or was changed after installation",
         "severity": "error"
       },
       {
         "name": "files-owned-once",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.code != \"FILE_OWNED_TWICE\")",
         "message": "a file is claimed by two packages",
         "severity": "error"
       },
       {
         "name": "no-unowned-files",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.code != \"FILE_UNOWNED\" || (has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\"))))",
         "message": "the image holds files no package installed and neither apk nor an image builder writes (added after the build?)",
         "severity": "error"
       },
       {
         "name": "sbom-files-agree",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, !(f.code in [\"SBOM_FILE_MISSING\", \"SBOM_FILE_MODIFIED\", \"SBOM_FILE_UNVERIFIABLE\"]))",
         "message": "a file an SBOM lists is missing or differs from its SBOM checksum",
         "severity": "error"
       },
       {
         "name": "sbom-agrees-with-packages",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.level != \"package\" || f.code in [\"DB_ABSENT\", \"DB_RECORD_MALFORMED\",\n  \"PACKAGE_SBOM_MISSING\"])",
         "message": "the package database and the SBOMs disagree (see the package-level findings)",
         "severity": "error"
       },
       {
         "name": "every-package-has-sbom",
-        "match": "subject.kind == \"image\" && reconciliation != null && sbom != null && sbom.status == \"present\"",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null && sbom != null && sbom.status == \"present\"",
         "expression": "reconciliation.findings.all(f, f.code != \"PACKAGE_SBOM_MISSING\")",
         "message": "an installed package carries no SBOM although the image's packages do",
         "severity": "error"
       },
       {
         "name": "provenance-agrees",
-        "match": "subject.kind == \"image\" && reconciliation != null",
+        "match": "subject.kind in [\"image\", \"rootfs\"] && reconciliation != null",
         "expression": "reconciliation.findings.all(f, f.level != \"provenance\" || f.code == \"PROVENANCE_UNVERIFIED\")",
         "message": "the SBOMs' build configuration or sources disagree with the verified provenance",
         "severity": "error"
@@ -246,7 +253,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
   "strict": {
     "name": "strict",
     "source": "builtin:strict",
-    "digest": "sha256:154446f201d5bbe454371b0eba76246cb92e3f67622dd9deae19d2929fdda2b9",
+    "digest": "sha256:4022e12c7b30b3997e0d60a887824d824241c91ca95a90c8aa6c491139862c35",
     "rules": [
       {
         "name": "checks-ran",
@@ -322,7 +329,7 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       },
       {
         "name": "contents-match-sbom",
-        "match": "subject.kind == \"image\"",
+        "match": "subject.kind in [\"image\", \"rootfs\"]",
         "expression": "reconciliation != null && reconciliation.findings.all(f, f.code == \"FILE_UNOWNED\" && has(f.path) && (f.path in [\n  \"etc/apk/world\", \"etc/apk/repositories\", \"etc/apk/arch\", \"lib/apk\", \"lib/apk/db/installed\",\n  \"lib/apk/db/lock\", \"lib/apk/db/triggers\", \"lib/apk/db/scripts.tar\", \"lib/apk/db/scripts.tar.gz\",\n  \"usr/lib/apk/db/installed\", \"usr/lib/apk/db/lock\", \"usr/lib/apk/db/triggers\",\n  \"usr/lib/apk/db/scripts.tar\", \"usr/lib/apk/db/scripts.tar.gz\", \"etc/apko.json\", \"etc/os-release\",\n  \"etc/passwd\", \"etc/group\", \"etc/shadow\", \"etc/hostname\", \"etc/hosts\", \"etc/resolv.conf\",\n  \"etc/machine-id\", \"etc/ld.so.cache\", \"etc/ssl/certs/ca-certificates.crt\", \"dev/console\", \"dev/full\",\n  \"dev/null\", \"dev/random\", \"dev/tty\", \"dev/urandom\", \"dev/zero\"\n] || f.path.matchesGlob(\"etc/apk/keys/*.pub\") ||\n  f.path.matchesGlob(\"var/cache/apk/APKINDEX.????????.tar.gz\")))",
         "message": "the installed contents disagree with the SBOMs: every reconciliation finding fails strict except files that image builders write themselves (the allow-list of the sbom policy)",
         "severity": "error"

@@ -67,7 +67,10 @@ function kindOf(info: Stats): string {
   return 'not a regular file';
 }
 
-function notRegular(opts: InputFileOptions, path: string, info: Stats): never {
+/** A path as given: a string, or bytes for a name that is not UTF-8 (found inside a root filesystem). */
+export type InputPath = string | Buffer;
+
+function notRegular(opts: InputFileOptions, path: InputPath, info: Stats): never {
   return fail('INPUT_UNREADABLE', `${opts.what} ${path} is ${kindOf(info)}, not a regular file; vouch reads only regular files`);
 }
 
@@ -75,7 +78,7 @@ function notRegular(opts: InputFileOptions, path: string, info: Stats): never {
  * A system error as a sentence with the path and what to do next, instead of libuv's
  * "ENOENT: no such file or directory, stat '…'"; the raw error stays as the cause (VOUCH_DEBUG).
  */
-function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
+function unreadable(opts: InputFileOptions, path: InputPath, err: unknown): never {
   const errno = (err as NodeJS.ErrnoException).code;
   switch (errno) {
     case 'ENOENT':
@@ -101,7 +104,7 @@ function unreadable(opts: InputFileOptions, path: string, err: unknown): never {
  * Opens a regular file for reading, refusing anything else before it is opened.
  * @throws VouchError INPUT_UNREADABLE (not a regular file, cannot be opened), or `missing`
  */
-export async function openInputFile(path: string, opts: InputFileOptions): Promise<OpenedInputFile> {
+export async function openInputFile(path: InputPath, opts: InputFileOptions): Promise<OpenedInputFile> {
   let before: Stats;
   try {
     before = opts.noFollow ? await lstat(path) : await stat(path);
@@ -197,4 +200,31 @@ export async function listInputDirectory(dir: string, opts: InputFileOptions & {
     return unreadable(opts, dir, err);
   }
   return names.sort();
+}
+
+/**
+ * The names in one directory of a root filesystem being walked, as bytes (a name need not be
+ * UTF-8), sorted by bytes, at most `maxEntries` + 1 of them read (the caller's cap decides). The
+ * directory must still be the one the caller examined (same device and inode) after it was
+ * listed: a directory swapped for a link to elsewhere while it was read is refused.
+ * @throws VouchError INPUT_UNREADABLE
+ */
+export async function listDirectoryNames(dir: Buffer, expected: Stats, opts: InputFileOptions & { readonly maxEntries: number }): Promise<Buffer[]> {
+  const names: Buffer[] = [];
+  try {
+    for await (const entry of await opendir(dir, { encoding: 'buffer' as BufferEncoding })) {
+      names.push(entry.name as unknown as Buffer);
+      if (names.length > opts.maxEntries) break;
+    }
+  } catch (err) {
+    return fail('INPUT_UNREADABLE', `cannot read ${opts.what}: ${messageOf(err)}`, { cause: err });
+  }
+  let after: Stats;
+  try {
+    after = await lstat(dir);
+  } catch (err) {
+    return fail('INPUT_UNREADABLE', `cannot read ${opts.what}: ${messageOf(err)}`, { cause: err });
+  }
+  if (!after.isDirectory() || after.ino !== expected.ino || after.dev !== expected.dev) fail('INPUT_UNREADABLE', `${opts.what} changed while it was read`);
+  return names.sort(Buffer.compare);
 }
