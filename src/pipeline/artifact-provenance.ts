@@ -16,7 +16,7 @@ import type { ArtifactSubject } from './artifact-subject.js';
 import type { ArtifactOptions } from './options.js';
 import { provenanceExpectationsEvidence, provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
 import { verifyAttestationEntry } from './provenance-entry.js';
-import { signerEvidence } from './signer-evidence.js';
+import { signerEvidence } from '../trust/sigstore/signer-evidence.js';
 import type { EntryVerification } from './provenance-entry.js';
 
 export interface ProvenanceCollection {

@@ -7,7 +7,7 @@
 import { evaluateProvenance, parseStatement } from '../attestations/index.js';
 import type { Check, ProvenanceEvidence } from '../evidence/index.js';
 import { hexOf } from '../sources/image/digest.js';
-import type { VerifiedAttachment } from './image-verify.js';
+import type { VerifiedAttachment } from '../trust/cosign/index.js';
 import type { IdentityExpectation, ProvenanceExpectations } from './options.js';
 import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
 

@@ -1,4 +1,4 @@
-import type { Digest } from '../sources/image/digest.js';
+import type { Digest } from '../../sources/image/digest.js';
 
 const SIGNATURE_TYPE = 'cosign container image signature';
 
