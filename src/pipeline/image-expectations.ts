@@ -1,5 +1,5 @@
 import type { ImageOptions } from './options.js';
-import { provenanceExpectationsEvidence, provenanceExpectationsGiven } from './provenance-expectations.js';
+import { provenanceExpectationsEvidence, provenanceExpectationsGiven } from '../attestations/provenance/user-expectations.js';
 import { signerNamed } from '../trust/cosign/index.js';
 
 /** What the Evidence records of the user's expectations for an image: signer, provenance, platform. */
