@@ -11,14 +11,10 @@ import { isApkIndexName } from '../sources/apk/index-location.js';
 import type { OpenedSource } from '../sources/apk/fetch.js';
 import { readApk } from '../sources/apk/read-apk.js';
 import type { ApkContents } from '../sources/apk/read-apk.js';
-import { loadApkKeyring, verifyApkSignatures } from '../trust/apk/index.js';
-import type { ApkKeyring } from '../trust/apk/index.js';
-import { fileFindings, integrityChecks } from './apk-checks.js';
-import { apkIndexEvidence, readVerifiedIndex } from './apk-index.js';
-import { indexChecksumCheck, packageAbsent, resolveFromRepository } from './apk-repository.js';
-import type { RepositoryPull } from './apk-repository.js';
+import { fileFindings, indexChecksumCheck, integrityChecks, loadApkKeyring, packageAbsent, readVerifiedIndex, resolveFromRepository, signatureEvidence, verifyApkSignatures } from '../trust/apk/index.js';
+import type { ApkKeyring, RepositoryPull } from '../trust/apk/index.js';
+import { apkIndexEvidence } from './apk-index-evidence.js';
 import { apkSbomEvidence } from './apk-sbom.js';
-import { signatureEvidence } from './apk-signature.js';
 import { toolVersion } from './tool-version.js';
 import type { ApkOptions } from './options.js';
 

@@ -10,7 +10,7 @@ import { parseBundle, verifyBundle } from '../trust/sigstore/index.js';
 import type { ArtifactInput, BundleVerification, ParsedBundle, SigstoreTrust, StageResult } from '../trust/sigstore/index.js';
 import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
 import type { ArtifactSubject } from './artifact-subject.js';
-import { signerEvidence } from './signer-evidence.js';
+import { signerEvidence } from '../trust/sigstore/signer-evidence.js';
 import type { ArtifactOptions } from './options.js';
 
 export interface BundleCollection {

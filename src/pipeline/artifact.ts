@@ -3,14 +3,14 @@ import { fail } from '../errors.js';
 import { assembleEvidence } from '../evidence/index.js';
 import type { Check, Evidence, SignatureEvidence } from '../evidence/index.js';
 import { collectBundleEvidence } from './artifact-bundle.js';
-import { collectProvenanceEvidence } from './artifact-provenance.js';
+import { collectProvenanceEvidence } from './artifact-attestations.js';
 import { startArtifactInputs } from './artifact-inputs.js';
 import type { ArtifactOptions } from './options.js';
 import { toolVersion } from './tool-version.js';
 
 /**
  * Collects the Evidence for a file or digest: the Sigstore bundle (--bundle) and the provenance
- * (--attestation, see artifact-provenance.ts). The Sigstore modules are imported by this module,
+ * (--attestation, see artifact-attestations.ts). The Sigstore modules are imported by this module,
  * which the command itself imports only when it runs, so `vouch --help` stays fast.
  */
 export async function collectArtifactEvidence(options: ArtifactOptions, ctx: RunContext): Promise<Evidence> {

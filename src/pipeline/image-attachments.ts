@@ -3,10 +3,10 @@ import type { AttestationEvidence, Check, ProvenanceEvidence, SignatureEvidence 
 import type { ReadSbom } from '../reconcile/types.js';
 import type { Discovery } from '../sources/image/discover-types.js';
 import { loadTrustMaterial, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
-import { collectImageProvenance } from './image-provenance.js';
+import { collectImageProvenance } from '../attestations/provenance/image-provenance.js';
 import { verifiedImageSboms } from './image-sbom-attestations.js';
-import { verifyAttachment } from './image-verify.js';
-import type { VerifiedAttachment } from './image-verify.js';
+import { verifyAttachment } from '../trust/cosign/index.js';
+import type { VerifiedAttachment } from '../trust/cosign/index.js';
 import type { ImageOptions } from './options.js';
 
 export interface ImageAttachmentEvidence {

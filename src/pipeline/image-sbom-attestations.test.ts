@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSbomPredicate, verifiedImageSboms } from './image-sbom-attestations.js';
-import type { VerifiedAttachment } from './image-verify.js';
+import type { VerifiedAttachment } from '../trust/cosign/index.js';
 
 const spdx = { spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'img', documentNamespace: 'https://example.com/img', creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: apko'] }, packages: [] };
 

@@ -8,7 +8,7 @@
 import { parseUntrustedJson } from '../evidence/index.js';
 import type { ReadSbom } from '../reconcile/types.js';
 import { readSbom } from '../sbom/index.js';
-import type { VerifiedAttachment } from './image-verify.js';
+import type { VerifiedAttachment } from '../trust/cosign/index.js';
 
 /** Predicate types cosign and other attesters use for SPDX and CycloneDX documents. */
 const SBOM_PREDICATE = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)(\/v?[0-9.]+)?$/;

@@ -14,7 +14,7 @@ import { blobOf, buildImage, manifestOf, needsRegistry, pushAttachment, pushImag
 import type { BuiltImage, TestRegistry } from '../testing/registry.js';
 import { embeddedPublicGoodRoot, trustFromJSON } from '../trust/sigstore/index.js';
 import { collectImageEvidence } from './image.js';
-import { verifyAttachment } from './image-verify.js';
+import { verifyAttachment } from '../trust/cosign/index.js';
 
 const ctx = { now: new Date('2026-01-01T00:00:00Z'), log: noopLogger };
 const collect = (ref: string, flags: Record<string, unknown> = {}): Promise<Evidence> => collectImageEvidence(toImageOptions(ref, { platform: 'linux/amd64', ...flags }), ctx);

@@ -1,3 +1,12 @@
+/**
+ * SLSA provenance: where a provenance attestation is checked. v02.ts and v1.ts read the two
+ * predicate versions into one view (view.ts); user-expectations.ts carries slsa-verifier's
+ * expectations; verify-entry.ts checks the signature of an attestation entry (bundle or DSSE
+ * envelope) through the Sigstore layer; judge-attestation.ts runs the provenance rules
+ * (../evaluate.ts) over one entry of `vouch artifact --attestation`; image-provenance.ts over the
+ * verified cosign attestations of an image. The pipeline imports those files directly: this
+ * index stays the reader only, since ../evaluate.ts imports it.
+ */
 import type { Statement } from '../statement.js';
 import { readProvenanceV02 } from './v02.js';
 import { readProvenanceV1 } from './v1.js';

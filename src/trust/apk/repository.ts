@@ -1,18 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { RunContext } from '../context.js';
-import { fail, isVouchError } from '../errors.js';
-import type { Check, SignatureEvidence } from '../evidence/index.js';
-import { openSource, repositoryPath } from '../sources/apk/fetch.js';
-import type { OpenedSource } from '../sources/apk/fetch.js';
-import { indexCandidates } from '../sources/apk/index-location.js';
-import type { IndexCandidate, IndexLayout } from '../sources/apk/index-location.js';
-import type { ApkIndexRecord } from '../sources/apk/index-parser.js';
-import type { ApkContents } from '../sources/apk/read-apk.js';
-import { compareApkVersions } from '../sources/apk/version.js';
-import type { ApkKeyring } from '../trust/apk/index.js';
-import { readVerifiedIndex } from './apk-index.js';
-import type { VerifiedIndex } from './apk-index.js';
-import type { ApkOptions } from './options.js';
+import type { RunContext } from '../../context.js';
+import { fail, isVouchError } from '../../errors.js';
+import type { Check, SignatureEvidence } from '../../evidence/index.js';
+import { openSource, repositoryPath } from '../../sources/apk/fetch.js';
+import type { OpenedSource } from '../../sources/apk/fetch.js';
+import { indexCandidates } from '../../sources/apk/index-location.js';
+import type { IndexCandidate, IndexLayout } from '../../sources/apk/index-location.js';
+import type { ApkIndexRecord } from '../../sources/apk/index-parser.js';
+import type { ApkContents } from '../../sources/apk/read-apk.js';
+import { compareApkVersions } from '../../sources/apk/version.js';
+import type { ApkKeyring } from './keyring.js';
+import { readVerifiedIndex } from './verified-index.js';
+import type { IndexReadOptions, VerifiedIndex } from './verified-index.js';
+
+/** What resolution takes of the apk options: the package spec, the arch and the index limits. */
+export interface RepositoryOptions extends IndexReadOptions {
+  /** `name` or `name=version`. */
+  readonly target: string;
+  readonly arch: string;
+}
 
 export interface RepositoryPull {
   readonly indexLocation: string;
@@ -67,7 +73,7 @@ const archFits = (record: ApkIndexRecord, arch: string): boolean => record.arch 
  * unverified index still names a package, but the verdict cannot pass) and picks the package:
  * the pinned version, else the newest, among the records for this arch.
  */
-export async function resolveFromRepository(options: ApkOptions, repository: string, keyring: ApkKeyring, ctx: RunContext): Promise<RepositoryPull> {
+export async function resolveFromRepository(options: RepositoryOptions, repository: string, keyring: ApkKeyring, ctx: RunContext): Promise<RepositoryPull> {
   const wanted = parsePackageSpec(options.target);
   const { candidate, opened } = await openIndex(repository, options.arch, ctx);
   const index = await readVerifiedIndex(opened, (r) => r.name === wanted.name, options, keyring);

@@ -3,15 +3,14 @@
  * through the Sigstore layer, and hands back the signed payload for the provenance rules. The
  * payload is only ever read from the envelope that was verified.
  */
-import { parseDsseEnvelope } from '../attestations/index.js';
-import type { AttestationEntry } from '../attestations/index.js';
-import type { TlogEvidence } from '../evidence/index.js';
-import { npmAttestationTrust } from '../trust/npm/registry-keys.js';
-import { parseBundleJSON, verifyBundle } from '../trust/sigstore/index.js';
-import type { ParsedBundle, SignerExpectation, SigstoreTrust, VerifiedSigner } from '../trust/sigstore/index.js';
-import type { RunContext } from '../context.js';
-import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
-import type { ArtifactOptions } from './options.js';
+import { parseDsseEnvelope } from '../dsse.js';
+import type { AttestationEntry } from '../attestation-file.js';
+import type { TlogEvidence } from '../../evidence/index.js';
+import { npmAttestationTrust } from '../../trust/npm/registry-keys.js';
+import { parseBundleJSON, verifyBundle } from '../../trust/sigstore/index.js';
+import type { ExpectedSigner, ParsedBundle, SignerExpectation, SigstoreTrust, VerifiedSigner } from '../../trust/sigstore/index.js';
+import type { RunContext } from '../../context.js';
+import { lookupLogEntries } from '../../trust/sigstore/rekor-online.js';
 
 export interface EntryVerification {
   readonly verified: boolean;
@@ -35,7 +34,12 @@ export interface OnlineLookup {
   readonly ctx: RunContext;
 }
 
-export async function verifyAttestationEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>, trust: SigstoreTrust, options: ArtifactOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
+/** What entry verification reads of the options: the key, the named signer and the log switches. */
+export interface EntryVerifyOptions {
+  readonly sigstore: { readonly key?: string | undefined; readonly expected: ExpectedSigner; readonly rekorUrl?: string | undefined; readonly insecureIgnoreTlog: boolean };
+}
+
+export async function verifyAttestationEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>, trust: SigstoreTrust, options: EntryVerifyOptions, source: string, online: OnlineLookup): Promise<EntryVerification> {
   const raw = entry.kind === 'bundle' ? entry.bundle['dsseEnvelope'] : entry.envelope;
   const envelope = parseDsseEnvelope(raw);
   if (!envelope.ok) return { verified: false, code: envelope.code, message: `${source}: ${envelope.message}`, tlog: [], payloadType: '', payload: Buffer.alloc(0), envelopeRead: false };

@@ -1,11 +1,24 @@
-import type { Check } from '../evidence/index.js';
-import type { Discovery } from '../sources/image/discover-types.js';
-import type { ImageAttachmentEvidence } from './image-attachments.js';
-import { provenanceExpectationsEvidence, provenanceExpectationsGiven } from './provenance-expectations.js';
-import type { ImageOptions } from './options.js';
+/**
+ * The image's signature checks from what discovery found and what verification made of it: where
+ * vouch looked, and (when a signer was named) whether a signature from that signer verified.
+ */
+import type { Check, SignatureEvidence } from '../../evidence/index.js';
+import type { Discovery } from '../../sources/image/discover-types.js';
+import type { ExpectedSigner } from '../sigstore/index.js';
+
+/** What the checks read of the image options: a key or a keyless identity names a signer. */
+export interface NamedSignerOptions {
+  readonly sigstore: { readonly key?: string | undefined; readonly expected: ExpectedSigner };
+}
+
+/** What verification found: the signature records and how many attestations there were. */
+export interface FoundAttachments {
+  readonly signatures: readonly SignatureEvidence[];
+  readonly attestations: readonly unknown[];
+}
 
 /** A signer was named (key or keyless identity): a verified signature is then required. */
-export function signerNamed(options: ImageOptions): boolean {
+export function signerNamed(options: NamedSignerOptions): boolean {
   const { sigstore } = options;
   return sigstore.key !== undefined || sigstore.expected.identity !== undefined || sigstore.expected.identityRegexp !== undefined;
 }
@@ -14,7 +27,7 @@ export function signerNamed(options: ImageOptions): boolean {
  * The lookup check says where vouch looked and what it found (an empty result is a pass of the
  * lookup, not of the signature); the signature check exists when a signer was named.
  */
-export function signatureChecks(discovery: Discovery, found: ImageAttachmentEvidence, options: ImageOptions): Check[] {
+export function signatureChecks(discovery: Discovery, found: FoundAttachments, options: NamedSignerOptions): Check[] {
   const lookups = [...discovery.lookups].sort((a, b) => (`${a.target} ${a.method}` < `${b.target} ${b.method}` ? -1 : 1));
   const checks: Check[] = [
     {
@@ -42,20 +55,4 @@ export function signatureChecks(discovery: Discovery, found: ImageAttachmentEvid
     );
   }
   return checks;
-}
-
-export function imageExpectations(options: ImageOptions): Record<string, string | readonly string[] | boolean> {
-  const { sigstore, provenance } = options;
-  const out: Record<string, string | readonly string[] | boolean> = {};
-  if (signerNamed(options)) {
-    out['signature'] = true;
-    for (const [name, value] of Object.entries(sigstore.expected)) if (value !== undefined) out[name] = value;
-    if (sigstore.key !== undefined) out['key'] = sigstore.key;
-    out['trustedRoot'] = sigstore.trustedRoot ?? 'public-good';
-    if (sigstore.insecureIgnoreTlog) out['insecureIgnoreTlog'] = true;
-    if (options.dockerReference !== undefined) out['dockerReference'] = options.dockerReference;
-  }
-  if (provenanceExpectationsGiven(provenance)) Object.assign(out, provenanceExpectationsEvidence(provenance));
-  out['platform'] = options.platform;
-  return out;
 }

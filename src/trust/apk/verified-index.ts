@@ -1,15 +1,18 @@
-import type { RunContext } from '../context.js';
-import { assembleEvidence } from '../evidence/index.js';
-import type { Check, Evidence, SignatureEvidence } from '../evidence/index.js';
-import type { OpenedSource } from '../sources/apk/fetch.js';
-import type { ApkIndexRecord } from '../sources/apk/index-parser.js';
-import { DEFAULT_APK_INDEX_CAPS, readApkIndex } from '../sources/apk/read-index.js';
-import type { ApkIndexContents } from '../sources/apk/read-index.js';
-import { verifyApkSignatures } from '../trust/apk/index.js';
-import type { ApkKeyring } from '../trust/apk/index.js';
-import { signatureEvidence } from './apk-signature.js';
-import type { ApkOptions } from './options.js';
-import { toolVersion } from './tool-version.js';
+import type { Check, SignatureEvidence } from '../../evidence/index.js';
+import type { OpenedSource } from '../../sources/apk/fetch.js';
+import type { ApkIndexRecord } from '../../sources/apk/index-parser.js';
+import { DEFAULT_APK_INDEX_CAPS, readApkIndex } from '../../sources/apk/read-index.js';
+import type { ApkIndexCaps, ApkIndexContents } from '../../sources/apk/read-index.js';
+import type { ApkKeyring } from './keyring.js';
+import { verifyApkSignatures } from './verify-signature.js';
+import { signatureEvidence } from './signature-evidence.js';
+
+/** What reading an index takes of the apk options: the limits and the index caps. */
+export interface IndexReadOptions {
+  readonly limits: Parameters<typeof readApkIndex>[2];
+  /** Default DEFAULT_APK_INDEX_CAPS. */
+  readonly indexCaps?: ApkIndexCaps | undefined;
+}
 
 /** An APKINDEX.tar.gz read in one pass, with its signature checked against the keyring. */
 export interface VerifiedIndex {
@@ -28,7 +31,7 @@ export interface VerifiedIndex {
 export async function readVerifiedIndex(
   opened: OpenedSource,
   select: (record: ApkIndexRecord) => boolean,
-  options: ApkOptions,
+  options: IndexReadOptions,
   keyring: ApkKeyring,
 ): Promise<VerifiedIndex> {
   const index = await readApkIndex(opened.stream, select, options.limits, options.indexCaps ?? DEFAULT_APK_INDEX_CAPS);
@@ -60,25 +63,4 @@ function formatCheck(index: ApkIndexContents, location: string): Check {
     message: `APKINDEX lists ${index.packageCount} packages in ${index.lineCount} lines; ${description}`,
     details: { location, packages: index.packageCount, lines: index.lineCount, description: index.description ?? null, compressedSize: index.size },
   };
-}
-
-/**
- * The Evidence for an index verified on its own (`vouch apk APKINDEX.tar.gz`): the subject is
- * the index (kind apk-index), never a package, so no policy can read it as a verified package.
- */
-export function apkIndexEvidence(options: ApkOptions, index: VerifiedIndex, keyring: ApkKeyring, warnings: readonly string[], ctx: RunContext): Evidence {
-  return assembleEvidence({
-    toolVersion: toolVersion(),
-    collectedAt: ctx.now.toISOString(),
-    subject: { kind: 'apk-index', reference: options.target, digest: `sha256:${index.contents.sha256}`, size: index.contents.size },
-    checks: [...index.checks],
-    signatures: [...index.signatures],
-    attestations: [],
-    provenance: [],
-    sbom: null,
-    inventory: null,
-    reconciliation: null,
-    expectations: { signature: true, keys: keyring.keys.map((k) => k.name).sort() },
-    warnings: [...warnings],
-  });
 }

@@ -1,5 +1,5 @@
-import type { TlogEvidence } from '../evidence/index.js';
-import type { VerifiedSigner } from '../trust/sigstore/index.js';
+import type { TlogEvidence } from '../../evidence/index.js';
+import type { VerifiedSigner } from './index.js';
 
 /**
  * The signer and log fields every signature and attestation record carries, from one

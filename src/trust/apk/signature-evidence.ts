@@ -1,7 +1,8 @@
-import { assertNever } from '../errors.js';
-import type { Check, SignatureEvidence } from '../evidence/index.js';
-import type { ApkSignatureEntry } from '../sources/apk/signature-entries.js';
-import type { ApkKeyring, ApkSignatureOutcome } from '../trust/apk/index.js';
+import { assertNever } from '../../errors.js';
+import type { Check, SignatureEvidence } from '../../evidence/index.js';
+import type { ApkSignatureEntry } from '../../sources/apk/signature-entries.js';
+import type { ApkKeyring } from './keyring.js';
+import type { ApkSignatureOutcome } from './verify-signature.js';
 
 /** What is signed: a package's control segment, or a repository index. */
 export interface SignedThing {

@@ -8,10 +8,10 @@
  * Nothing here decides trust; it only moves bytes into the shape the verifier reads.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import type { StageResult } from '../trust/sigstore/index.js';
-import type { Attachment } from '../sources/image/discover-types.js';
-import { COSIGN_ANNOTATIONS, annotation } from '../sources/image/discover-types.js';
-import { parseUntrustedJson } from '../evidence/index.js';
+import type { StageResult } from '../sigstore/index.js';
+import type { Attachment } from '../../sources/image/discover-types.js';
+import { COSIGN_ANNOTATIONS, annotation } from '../../sources/image/discover-types.js';
+import { parseUntrustedJson } from '../../evidence/index.js';
 
 export type ConvertResult = { readonly ok: true; readonly json: Record<string, unknown>; readonly logged: boolean } | { readonly ok: false; readonly code: string; readonly message: string };
 

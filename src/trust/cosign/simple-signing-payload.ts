@@ -1,5 +1,5 @@
-import type { Digest } from '../sources/image/digest.js';
-import { parseUntrustedJson } from '../evidence/index.js';
+import type { Digest } from '../../sources/image/digest.js';
+import { parseUntrustedJson } from '../../evidence/index.js';
 
 const SIGNATURE_TYPE = 'cosign container image signature';
 

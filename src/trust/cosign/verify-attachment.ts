@@ -5,18 +5,18 @@
  * statement about another digest never counts.
  */
 import { createHash } from 'node:crypto';
-import type { RunContext } from '../context.js';
-import { fail } from '../errors.js';
-import type { AttestationEvidence, SignatureEvidence, SignatureKind } from '../evidence/index.js';
-import type { Attachment } from '../sources/image/discover-types.js';
-import { COSIGN_ANNOTATIONS, annotation } from '../sources/image/discover-types.js';
-import { hexOf } from '../sources/image/digest.js';
-import { parseBundle, parseBundleJSON, verifyBundle } from '../trust/sigstore/index.js';
-import type { ArtifactInput, BundleVerification, ExpectedSigner, ParsedBundle, SignerExpectation, SigstoreTrust, VerifyBundleOptions } from '../trust/sigstore/index.js';
-import { lookupLogEntries } from '../trust/sigstore/rekor-online.js';
-import { intotoV001Check, legacyToBundleJSON } from './image-legacy-bundle.js';
-import { checkSimpleSigningPayload } from './image-payload.js';
-import { signerEvidence } from './signer-evidence.js';
+import type { RunContext } from '../../context.js';
+import { fail } from '../../errors.js';
+import type { AttestationEvidence, SignatureEvidence, SignatureKind } from '../../evidence/index.js';
+import type { Attachment } from '../../sources/image/discover-types.js';
+import { COSIGN_ANNOTATIONS, annotation } from '../../sources/image/discover-types.js';
+import { hexOf } from '../../sources/image/digest.js';
+import { parseBundle, parseBundleJSON, verifyBundle } from '../sigstore/index.js';
+import type { ArtifactInput, BundleVerification, ExpectedSigner, ParsedBundle, SignerExpectation, SigstoreTrust, VerifyBundleOptions } from '../sigstore/index.js';
+import { lookupLogEntries } from '../sigstore/rekor-online.js';
+import { intotoV001Check, legacyToBundleJSON } from './legacy-bundle.js';
+import { checkSimpleSigningPayload } from './simple-signing-payload.js';
+import { signerEvidence } from '../sigstore/signer-evidence.js';
 
 /** cosign v3 signs images as an in-toto statement of this type in a DSSE bundle. */
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';

@@ -4,13 +4,15 @@
  * Its checks enter the Evidence only when the user gave provenance expectations; otherwise the
  * provenance is reported (verified or not) for policies to use.
  */
-import { evaluateProvenance, parseStatement } from '../attestations/index.js';
-import type { Check, ProvenanceEvidence } from '../evidence/index.js';
-import { hexOf } from '../sources/image/digest.js';
-import type { VerifiedAttachment } from './image-verify.js';
-import type { IdentityExpectation, ProvenanceExpectations } from './options.js';
-import { provenanceExpectationsGiven, toExpectationsInput } from './provenance-expectations.js';
-import { parseUntrustedJson } from '../evidence/index.js';
+import { evaluateProvenance } from '../evaluate.js';
+import { parseStatement } from '../statement.js';
+import type { Check, ProvenanceEvidence } from '../../evidence/index.js';
+import { hexOf } from '../../sources/image/digest.js';
+import type { VerifiedAttachment } from '../../trust/cosign/index.js';
+import type { ExpectedSigner } from '../../trust/sigstore/index.js';
+import { provenanceExpectationsGiven, toExpectationsInput } from './user-expectations.js';
+import type { ProvenanceExpectationValues } from './user-expectations.js';
+import { parseUntrustedJson } from '../../evidence/index.js';
 
 export interface ImageProvenance {
   readonly checks: Check[];
@@ -19,7 +21,7 @@ export interface ImageProvenance {
   readonly interpreted: Set<string>;
 }
 
-export function collectImageProvenance(verified: readonly VerifiedAttachment[], expected: ProvenanceExpectations, namedSigner: IdentityExpectation): ImageProvenance {
+export function collectImageProvenance(verified: readonly VerifiedAttachment[], expected: ProvenanceExpectationValues, namedSigner: ExpectedSigner): ImageProvenance {
   const out: ImageProvenance = { checks: [], provenance: [], interpreted: new Set() };
   const wanted = provenanceExpectationsGiven(expected);
   for (const v of verified) {

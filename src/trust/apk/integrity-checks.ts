@@ -1,6 +1,6 @@
-import type { Check, Finding } from '../evidence/index.js';
-import type { ApkContents } from '../sources/apk/read-apk.js';
-import type { PkgInfo } from '../sources/apk/pkginfo.js';
+import type { Check, Finding } from '../../evidence/index.js';
+import type { ApkContents } from '../../sources/apk/read-apk.js';
+import type { PkgInfo } from '../../sources/apk/pkginfo.js';
 
 /**
  * Integrity checks over what one pass over the apk established: the structure and .PKGINFO,

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Attachment } from '../sources/image/discover-types.js';
-import { sha256Digest } from '../sources/image/digest.js';
-import type { Digest } from '../sources/image/digest.js';
-import { needsRealdata, realdata } from '../testing/realdata.js';
-import { embeddedPublicGoodRoot, trustFromJSON } from '../trust/sigstore/index.js';
-import type { SigstoreTrust } from '../trust/sigstore/index.js';
-import { verifyAttachment } from './image-verify.js';
+import type { Attachment } from '../../sources/image/discover-types.js';
+import { sha256Digest } from '../../sources/image/digest.js';
+import type { Digest } from '../../sources/image/digest.js';
+import { needsRealdata, realdata } from '../../testing/realdata.js';
+import { embeddedPublicGoodRoot, trustFromJSON } from '../sigstore/index.js';
+import type { SigstoreTrust } from '../sigstore/index.js';
+import { verifyAttachment } from './verify-attachment.js';
 
 const FIX = 'containers-image/signature/fixtures';
 
