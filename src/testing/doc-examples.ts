@@ -15,9 +15,9 @@ export interface DocExample {
   readonly realdata: boolean;
 }
 
-/** The runnable examples of a document under docs/: every ```js block. */
-export function docExamples(docPath: string): DocExample[] {
-  const lines = readFileSync(join(PROJECT_ROOT, docPath), 'utf8').split('\n');
+/** The runnable examples of a document (relative to `root`, default the project): every ```js block. */
+export function docExamples(docPath: string, root: string = PROJECT_ROOT): DocExample[] {
+  const lines = readFileSync(join(root, docPath), 'utf8').split('\n');
   const examples: DocExample[] = [];
   const block = (from: number): { body: string; end: number } => {
     const end = lines.indexOf('```', from + 1);
