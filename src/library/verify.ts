@@ -1,9 +1,6 @@
 import type { RunContext } from '../context.js';
 import { isVouchError, VouchError } from '../errors.js';
 import type { Evidence } from '../evidence/index.js';
-import { collectApkEvidence } from '../pipeline/apk.js';
-import { collectArtifactEvidence } from '../pipeline/artifact.js';
-import { collectImageEvidence } from '../pipeline/image.js';
 import { commandDeadline, DEFAULT_COMMAND_TIMEOUT_MS } from '../pipeline/options.js';
 import type { Report } from '../report/types.js';
 import { noopLogger } from '../context.js';
@@ -20,19 +17,22 @@ import { loadPolicies } from './policies.js';
  * check from running). Never a pass unless every required check ran and passed.
  */
 
+// Each pipeline is imported on first use: a CLI run of `vouch apk` (one process per package in
+// some deployments) never loads the image or artifact pipelines, nor they the apk one.
+
 /** Verifies a container image: signatures, attestations, provenance, contents against its SBOMs. */
 export function verifyImage(options: VerifyImageOptions): Promise<Report> {
-  return verify(options, () => imageOptionsOf(options), collectImageEvidence);
+  return verify(options, () => imageOptionsOf(options), async (o, ctx) => (await import('../pipeline/image.js')).collectImageEvidence(o, ctx));
 }
 
 /** Verifies an apk package (or a repository index): signature, integrity, embedded SBOM. */
 export function verifyApk(options: VerifyApkOptions): Promise<Report> {
-  return verify(options, () => apkOptionsOf(options), collectApkEvidence);
+  return verify(options, () => apkOptionsOf(options), async (o, ctx) => (await import('../pipeline/apk.js')).collectApkEvidence(o, ctx));
 }
 
 /** Verifies a file (or a digest) against a Sigstore bundle and/or SLSA provenance. */
 export function verifyArtifact(options: VerifyArtifactOptions): Promise<Report> {
-  return verify(options, () => artifactOptionsOf(options), collectArtifactEvidence);
+  return verify(options, () => artifactOptionsOf(options), async (o, ctx) => (await import('../pipeline/artifact.js')).collectArtifactEvidence(o, ctx));
 }
 
 /**
