@@ -28,8 +28,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   // cache: verdicts stored by a key of digests; it knows reports only as types.
   cache: ['report'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
-  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache'],
+  // library: the public API (src/index.ts re-exports it): options → pipeline → policies → Report.
+  library: ['evidence', 'pipeline', 'policy', 'report'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],
@@ -95,7 +97,8 @@ test('architecture: only the CLI writes to the console', () => {
 });
 
 test('architecture: no clock reads below the CLI', () => {
-  for (const file of files.filter((f) => !['cli', 'commands', 'testing'].includes(moduleOf(f)))) {
+  // The library's entry reads the clock as the CLI does, when its caller gives no effective time.
+  for (const file of files.filter((f) => !['cli', 'commands', 'library', 'testing'].includes(moduleOf(f)))) {
     const text = readFileSync(file, 'utf8');
     assert.ok(!/\bDate\.now\(\)|new Date\(\)/.test(text), `${relative(SRC, file)} reads the clock; take ctx.now instead`);
   }

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   // an image layer's tar could be read differently by different tar readers (or not at all)
   'LAYER_INVALID',
+  // the library's caller aborted the verification (its AbortSignal) before a verdict was reached
+  'ABORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { open } from 'node:fs/promises';
 import { Command, Errors, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 import { isVouchError, messageOf, VouchError } from '../errors.js';
@@ -10,7 +8,8 @@ import type { Policy } from '../policy/index.js';
 import type { Report, ReportFormat } from '../report/types.js';
 import { parseEffectiveTime } from './effective-time.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { loadPolicies } from './policies.js';
+import { loadPolicies } from '../library/policies.js';
+import type { RunOptions } from '../library/options.js';
 import { stderrLogger } from './logger.js';
 import { textStyle } from './terminal.js';
 import { checkOutputWritable } from './local-paths.js';
@@ -64,6 +63,7 @@ export interface ReportFlagValues {
 export abstract class VouchCommand extends Command {
   private jsonMode = false;
   private deadline: AbortSignal | undefined;
+  private timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
 
   /**
    * Every error the command-line parser raises is a usage error, exit 2, with oclif's message. Some
@@ -100,7 +100,8 @@ export abstract class VouchCommand extends Command {
     }
     const now = parseEffectiveTime(flags['effective-time']);
     checkOutputWritable(flags.output);
-    const { signal } = commandDeadline(parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    this.timeoutMs = parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    const { signal } = commandDeadline(this.timeoutMs);
     this.deadline = signal;
     return { now, log: stderrLogger(flags.verbose), signal };
   }
@@ -118,16 +119,39 @@ export abstract class VouchCommand extends Command {
   }
 
   /**
-   * Loads the policies, evaluates them over the evidence, writes the report, sets the exit code.
-   * The policy engine (CEL) is imported here, not at start-up, so `--help` and usage errors stay
-   * fast; it is imported without the policy parser (yaml, ajv), which only policy files need.
+   * How the library runs a verify command: the loaded policies, the effective time, the command's
+   * deadline as the signal (its reason names --timeout) with the same timeout, the policy budget.
+   */
+  protected runOptions(policies: readonly Policy[], flags: ReportFlagValues, ctx: RunContext): RunOptions {
+    const policyTimeoutMs = policyTimeout(flags['policy-timeout']);
+    return {
+      policies,
+      effectiveTime: ctx.now,
+      log: ctx.log,
+      timeoutMs: this.timeoutMs,
+      ...(ctx.signal !== undefined && { signal: ctx.signal }),
+      ...(policyTimeoutMs !== undefined && { policyTimeoutMs }),
+    };
+  }
+
+  /**
+   * Evaluates the policies over evidence already collected (`policy eval`) with the library, then
+   * writes the report and sets the exit code. The policy engine (CEL) is imported here, not at
+   * start-up, so `--help` and usage errors stay fast; it is imported without the policy parser
+   * (yaml, ajv), which only policy files need.
    */
   protected async judge(evidence: Evidence, policies: readonly Policy[], flags: ReportFlagValues, ctx: RunContext): Promise<Report> {
-    const { evaluatePolicies } = await import('../policy/evaluate.js');
-    const report = evaluatePolicies(policies, evidence, ctx.now, { timeoutMs: policyTimeout(flags['policy-timeout']) });
+    const { evaluatePolicies } = await import('../library/evaluate.js');
+    const policyTimeoutMs = policyTimeout(flags['policy-timeout']);
+    const report = evaluatePolicies(policies, evidence, { effectiveTime: ctx.now, ...(policyTimeoutMs !== undefined && { timeoutMs: policyTimeoutMs }) });
+    await this.conclude(report, flags);
+    return report;
+  }
+
+  /** Writes the library's report and sets the exit code from its verdict. */
+  protected async conclude(report: Report, flags: ReportFlagValues): Promise<void> {
     await this.emit(report, flags);
     process.exitCode = report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
-    return report;
   }
 
   /** Writes a report to stdout, or to --output with a one-line verdict on stderr. */
@@ -135,24 +159,10 @@ export abstract class VouchCommand extends Command {
     const format = this.formatOf(flags);
     const toFile = flags.output !== undefined;
     const style = textStyle(process.env, { isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns }, toFile);
-    const { renderReportPieces, verdictLine } = await import('../report/index.js');
+    const { verdictLine, writeReport } = await import('../library/report.js');
     // Written piece by piece: a large JSON report is never one string.
-    const pieces = renderReportPieces(report, format, { color: format === 'text' && style.color, width: style.width, verbose: flags.verbose });
-    if (toFile) {
-      try {
-        const file = await open(flags.output as string, 'w');
-        try {
-          for (const piece of pieces) await file.write(piece);
-        } finally {
-          await file.close();
-        }
-      } catch (err) {
-        throw new VouchError({ code: 'INPUT_UNREADABLE', message: `cannot write the report to ${flags.output}: ${messageOf(err)}`, cause: err });
-      }
-      process.stderr.write(`${verdictLine(report)}; ${format} report written to ${flags.output}\n`);
-    } else {
-      for (const piece of pieces) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
-    }
+    await writeReport(report, format, toFile ? (flags.output as string) : process.stdout, { color: format === 'text' && style.color, width: style.width, verbose: flags.verbose });
+    if (toFile) process.stderr.write(`${verdictLine(report)}; ${format} report written to ${flags.output}\n`);
   }
 
   /**

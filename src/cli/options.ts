@@ -1,11 +1,13 @@
-import { arch as hostArch } from 'node:os';
-import { RE2JS } from 're2js';
 import { VouchError } from '../errors.js';
+import { checkIdentityExpectation } from '../library/expectations.js';
+import { apkArch, ociPlatform } from '../library/host.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, RootfsOptions, SigstoreOptions } from '../pipeline/options.js';
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
+
+export { apkArch, ociPlatform } from '../library/host.js';
 
 const str = (flags: FlagBag, name: string): string | undefined => {
   const v = flags[name];
@@ -14,18 +16,6 @@ const str = (flags: FlagBag, name: string): string | undefined => {
 const strs = (flags: FlagBag, name: string): string[] => (Array.isArray(flags[name]) ? (flags[name] as string[]) : []);
 const defined = <T extends object>(obj: T): T =>
   Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
-
-/** The host architecture in apk's spelling. */
-export function apkArch(nodeArch: string = hostArch()): string {
-  const map: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7', ia32: 'x86', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return map[nodeArch] ?? nodeArch;
-}
-
-/** The host platform in OCI's spelling. */
-export function ociPlatform(nodeArch: string = hostArch()): string {
-  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return `linux/${map[nodeArch] ?? nodeArch}`;
-}
 
 export function toApkOptions(target: string, flags: FlagBag): ApkOptions {
   return defined({
@@ -49,6 +39,9 @@ export function toApkIndexCaps(flags: FlagBag): ApkIndexCaps {
   };
 }
 
+/** The flags that set each field of the identity expectation, for usage messages. */
+const IDENTITY_FLAGS = { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer', issuerRegexp: '--certificate-oidc-issuer-regexp' } as const;
+
 export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
   const expected: IdentityExpectation = defined({
     identity: str(flags, 'certificate-identity'),
@@ -56,28 +49,7 @@ export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
     issuer: str(flags, 'certificate-oidc-issuer'),
     issuerRegexp: str(flags, 'certificate-oidc-issuer-regexp'),
   });
-  // As in cosign, a keyless signer is an identity *and* the OIDC issuer that vouched for it: the
-  // same e-mail address or URI can be minted by any issuer Fulcio trusts, so one without the
-  // other would accept signers the user never meant.
-  const named = expected.identity !== undefined || expected.identityRegexp !== undefined;
-  const issued = expected.issuer !== undefined || expected.issuerRegexp !== undefined;
-  if (named !== issued) {
-    throw new VouchError({
-      code: 'USAGE',
-      message: named ? 'a certificate identity needs its issuer: add --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp)' : 'an OIDC issuer alone names no signer: add --certificate-identity (or --certificate-identity-regexp)',
-    });
-  }
-  for (const name of ['identityRegexp', 'issuerRegexp'] as const) {
-    const re = expected[name];
-    if (re !== undefined) {
-      try {
-        // The same engine and the same compile as the match (identity.ts): RE2 syntax, linear time.
-        RE2JS.compile(re);
-      } catch (err) {
-        throw new VouchError({ code: 'USAGE', message: `invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}` });
-      }
-    }
-  }
+  checkIdentityExpectation(expected, IDENTITY_FLAGS);
   return defined({
     key: str(flags, 'key'),
     expected,

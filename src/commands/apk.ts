@@ -38,8 +38,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     const ctx = this.contextFrom(flags);
     const options = toApkOptions(args.package, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
-    const { collectApkEvidence } = await import('../pipeline/apk.js');
-    const evidence = await collectApkEvidence(options, ctx);
-    await this.judge(evidence, policies, flags, ctx);
+    const { verifyApk } = await import('../library/verify.js');
+    await this.conclude(await verifyApk({ ...options, ...this.runOptions(policies, flags, ctx) }), flags);
   }
 }

@@ -38,8 +38,7 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
     requireSourceUri(flags, flags.policy ?? []);
     const options = toArtifactOptions(args.artifact, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
-    const { collectArtifactEvidence } = await import('../pipeline/artifact.js');
-    const evidence = await collectArtifactEvidence(options, ctx);
-    await this.judge(evidence, policies, flags, ctx);
+    const { verifyArtifact } = await import('../library/verify.js');
+    await this.conclude(await verifyArtifact({ ...options, ...this.runOptions(policies, flags, ctx) }), flags);
   }
 }

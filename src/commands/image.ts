@@ -42,8 +42,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     refuseLocalPathAsRegistry(args.image);
     const options = toImageOptions(args.image, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
-    const { collectImageEvidence } = await import('../pipeline/image.js');
-    const evidence = await collectImageEvidence(options, ctx);
-    await this.judge(evidence, policies, flags, ctx);
+    const { verifyImage } = await import('../library/verify.js');
+    await this.conclude(await verifyImage({ ...options, ...this.runOptions(policies, flags, ctx) }), flags);
   }
 }
