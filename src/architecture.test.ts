@@ -28,8 +28,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   // cache: verdicts stored by a key of digests; it knows reports only as types.
   cache: ['report'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
-  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache'],
+  // batch: many subjects per run (runner, sharding, JSONL lines, summaries, cache wiring).
+  batch: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'sources', 'trust'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'batch'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'batch'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],
