@@ -23,7 +23,7 @@ Several files are each verified against the same --bundle and --attestation file
   static override strict = false;
 
   static override args = {
-    artifact: Args.string({ description: 'files to verify, or sha256:<hex> of them (one or more)' }),
+    artifact: Args.string({ description: 'files to verify, or sha256:<hex> of them (one or more)', required: true }),
   };
 
   static override flags = {

@@ -24,7 +24,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
   static override strict = false;
 
   static override args = {
-    image: Args.string({ description: 'image references, oci:<dir>[:tag|@digest] or docker-archive:<file> (one or more)' }),
+    image: Args.string({ description: 'image references, oci:<dir>[:tag|@digest] or docker-archive:<file> (one or more)', required: true }),
   };
 
   static override flags = {
