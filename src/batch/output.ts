@@ -50,12 +50,23 @@ export function summaryLine(summary: BatchSummary): string {
 }
 
 function noteOf(row: SummaryRow): string {
-  if (row.errorCode !== null) return `${row.errorCode}: ${row.note}`;
-  return row.note;
+  return visible(row.errorCode !== null ? `${row.errorCode}: ${row.note}` : row.note);
+}
+
+/**
+ * Subject names come from the command line and from repository indexes, notes from reports: a
+ * terminal must never receive their control characters (escape sequences could rewrite what the
+ * summary shows). Newlines are flattened, other controls shown as \uXXXX, lone surrogates replaced.
+ */
+export function visible(value: string): string {
+  return value
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 export function renderSummaryText(summary: BatchSummary): string {
-  const lines = summary.rows.map((r) => [STATUS(r), r.subject, r.digest ?? '-', r.cached ? 'cached' : '', noteOf(r)]);
+  const lines = summary.rows.map((r) => [STATUS(r), visible(r.subject), visible(r.digest ?? '-'), r.cached ? 'cached' : '', noteOf(r)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...[['STATUS', 'SUBJECT', 'DIGEST', 'CACHE'][i] ?? '', ...lines.map((l) => l[i] ?? '')].map((c) => c.length)));
   const pad = (cells: readonly string[]): string => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c)).join('  ').trimEnd();
   return `${[pad(['STATUS', 'SUBJECT', 'DIGEST', 'CACHE', 'NOTE']), ...lines.map(pad), '', summaryLine(summary)].join('\n')}\n`;
@@ -65,7 +76,7 @@ const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g
 
 export function renderSummaryMarkdown(summary: BatchSummary): string {
   const t = summary.totals;
-  const rows = summary.rows.map((r) => `| ${STATUS(r)} | ${cell(r.subject)} | ${r.digest === null ? '-' : `\`${r.digest}\``} | ${r.cached ? 'yes' : ''} | ${cell(noteOf(r))} |`);
+  const rows = summary.rows.map((r) => `| ${STATUS(r)} | ${cell(visible(r.subject))} | ${r.digest === null ? '-' : cell(visible(r.digest))} | ${r.cached ? 'yes' : ''} | ${cell(noteOf(r))} |`);
   return `${[
     '## vouch batch',
     '',

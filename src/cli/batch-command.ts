@@ -2,7 +2,7 @@ import { errorOutcome, runBatch } from '../batch/run.js';
 import type { BatchSubject } from '../batch/run.js';
 import { rowOf } from '../batch/line.js';
 import { SummaryCollector } from '../batch/summary.js';
-import { batchWriter, summaryLine } from '../batch/output.js';
+import { batchWriter, summaryLine, visible } from '../batch/output.js';
 import type { BatchFormat } from '../batch/output.js';
 import { parseShard, shareOf } from '../batch/shard.js';
 import type { Shard } from '../batch/shard.js';
@@ -89,7 +89,7 @@ export abstract class BatchCommand extends VouchCommand {
         const subject = plan.subjects[0] as S;
         const outcome = await verifyThroughCache(subject, use, plan.verification(subject, ctx));
         if (outcome.kind !== 'report') return; // verifyThroughCache throws what could not be checked
-        if (outcome.cached) process.stderr.write(`vouch: the verdict for ${subject.name} was served from the verdict cache (${settings.cache?.dir ?? ''})\n`);
+        if (outcome.cached) process.stderr.write(`vouch: the verdict for ${visible(subject.name)} was served from the verdict cache (${settings.cache?.dir ?? ''})\n`);
         await this.emit(outcome.report, flags);
         process.exitCode = outcome.report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
         return;

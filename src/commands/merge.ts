@@ -34,7 +34,7 @@ Every line is checked: a line that is not a vouch batch line, or whose exit code
     this.contextFrom({ format: flags.format, json: false, verbose: flags.verbose });
     if (files.length === 0) throw new VouchError({ code: 'USAGE', message: 'name the results files to merge (--format jsonl output of vouch apk, image or artifact)' });
     const { maxDocumentBytes } = toLimits(flags);
-    const [{ readResultLines, MAX_MERGE_SUBJECTS }, { outcomeOf, rowOf }, { batchWriter, summaryLine }, { SummaryCollector }] = await Promise.all([
+    const [{ readResultLines, MAX_MERGE_SUBJECTS }, { outcomeOf, rowOf }, { batchWriter, summaryLine, visible }, { SummaryCollector }] = await Promise.all([
       import('../batch/merge.js'),
       import('../batch/line.js'),
       import('../batch/output.js'),
@@ -52,7 +52,7 @@ Every line is checked: a line that is not a vouch batch line, or whose exit code
         for await (const line of readResultLines(file, maxDocumentBytes)) {
           if (++count > MAX_MERGE_SUBJECTS) throw new VouchError({ code: 'LIMIT_EXCEEDED', message: `the results hold more than ${MAX_MERGE_SUBJECTS} subjects` });
           const id = `${line.kind}\n${line.subject}`;
-          if (seen.has(id)) process.stderr.write(`vouch: warning: ${line.kind} ${line.subject} appears more than once (overlapping shards?); every line counts\n`);
+          if (seen.has(id)) process.stderr.write(`vouch: warning: ${line.kind} ${visible(line.subject)} appears more than once (overlapping shards?); every line counts\n`);
           seen.add(id);
           const outcome = outcomeOf(line);
           collector.add(rowOf(outcome));
