@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rowOf } from './line.js';
-import { batchWriter, BATCH_FORMATS } from './output.js';
+import type { BATCH_FORMATS } from './output.js';
+import { batchWriter } from './output.js';
 import { SummaryCollector } from './summary.js';
 import type { SubjectOutcome } from './types.js';
 import { readFileSync } from 'node:fs';
