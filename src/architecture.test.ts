@@ -30,8 +30,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
   // library: the public API (src/index.ts re-exports it): options → pipeline → policies → Report.
   library: ['evidence', 'pipeline', 'policy', 'report'],
-  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library'],
+  // batch: many subjects per run (runner, sharding, JSONL lines, summaries, cache wiring).
+  batch: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'sources', 'trust'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library', 'batch'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library', 'batch'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

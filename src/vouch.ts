@@ -9,6 +9,7 @@
 import Apk from './commands/apk.js';
 import Artifact from './commands/artifact.js';
 import Image from './commands/image.js';
+import Merge from './commands/merge.js';
 import PolicyEval from './commands/policy/eval.js';
 import PolicyLint from './commands/policy/lint.js';
 import PolicyTest from './commands/policy/test.js';
@@ -23,6 +24,7 @@ export const COMMANDS = {
   apk: Apk,
   artifact: Artifact,
   image: Image,
+  merge: Merge,
   'policy:eval': PolicyEval,
   'policy:lint': PolicyLint,
   'policy:test': PolicyTest,

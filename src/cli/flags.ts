@@ -55,5 +55,5 @@ export const imageLimitFlags = {
 
 /** The command's total deadline over every network request (and whatever else is still running). */
 export const networkFlags = {
-  timeout: Flags.string({ summary: 'Give up (exit 3, NETWORK) when the command has not finished within this time: 90s, 5m, 1h (default 10m).' }),
+  timeout: Flags.string({ summary: 'Give up (exit 3, NETWORK) when the command (with many subjects: each subject) has not finished within this time: 90s, 5m, 1h (default 10m).' }),
 };

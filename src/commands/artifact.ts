@@ -1,26 +1,34 @@
 import { Args, Flags } from '@oclif/core';
-import { VouchCommand, verifyFlags } from '../cli/base-command.js';
+import { BatchCommand } from '../cli/batch-command.js';
+import { policyTimeout, verifyFlags } from '../cli/base-command.js';
+import { batchFlags } from '../cli/batch-flags.js';
 import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
+import { VouchError } from '../errors.js';
 
-export default class Artifact extends VouchCommand {
-  static override summary = 'Verify a file (or a digest) against a Sigstore bundle and/or SLSA provenance.';
+export default class Artifact extends BatchCommand {
+  static override summary = 'Verify files (or digests) against a Sigstore bundle and/or SLSA provenance.';
   static override description = `Verifies a Sigstore bundle (v0.1-v0.3: message signature or DSSE) over the file, anchored in the trusted root: certificate chain, identity, and transparency-log proof. With --attestation, verifies in-toto SLSA provenance (v0.2, v1) for the file against the expectations given; for an image digest, also Google Cloud Build provenance as gcloud prints it (--show-provenance --format json), against GCB's embedded keys.
-Keyless verification needs the expected signer: --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], Provenance needs --source-uri: without it any repository's build on a trusted builder would pass. Offline by default: the embedded public-good trusted root, no network.`;
+Keyless verification needs the expected signer: --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], Provenance needs --source-uri: without it any repository's build on a trusted builder would pass. Offline by default: the embedded public-good trusted root, no network.
+Several files are each verified against the same --bundle and --attestation files (useful with a provenance that names many subjects), --jobs at a time; the exit code is the worst of all (docs/batch.md).`;
 
   static override examples = [
     '<%= config.bin %> artifact ./release.tar.gz --bundle release.tar.gz.sigstore.json --certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.0 --certificate-oidc-issuer https://token.actions.githubusercontent.com',
     '<%= config.bin %> artifact sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf --bundle a.txt.sigstore.json --key cosign.pub',
     '<%= config.bin %> artifact ./binary --attestation binary.intoto.jsonl --source-uri github.com/acme/app --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml',
     '<%= config.bin %> artifact sha256:<image digest> --attestation gcloud.json --source-uri github.com/acme/app --builder-id https://cloudbuild.googleapis.com/GoogleHostedWorker',
+    '<%= config.bin %> artifact ./dist/app-linux-amd64 ./dist/app-linux-arm64 --attestation multiple.intoto.jsonl --source-uri github.com/acme/app --format jsonl',
   ];
 
+  static override strict = false;
+
   static override args = {
-    artifact: Args.string({ description: 'file to verify, or sha256:<hex> of it', required: true }),
+    artifact: Args.string({ description: 'files to verify, or sha256:<hex> of them (one or more)', required: true }),
   };
 
   static override flags = {
     ...verifyFlags,
+    ...batchFlags,
     ...limitFlags,
     ...networkFlags,
     bundle: Flags.string({ summary: 'Sigstore bundle (JSON) holding the signature over the artifact.' }),
@@ -33,12 +41,18 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Artifact);
+    const { argv, flags } = await this.parse(Artifact);
+    const targets = argv as string[];
     const ctx = this.contextFrom(flags);
+    if (targets.length === 0) throw new VouchError({ code: 'USAGE', message: 'name the file (or sha256:<hex>) to verify' });
+    const settings = this.batchSettings(flags, targets.length > 1);
     requireSourceUri(flags, flags.policy ?? []);
-    const options = toArtifactOptions(args.artifact, flags);
+    const options = toArtifactOptions(targets[0] ?? '', flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
-    const { verifyArtifact } = await import('../library/verify.js');
-    await this.conclude(await verifyArtifact({ ...options, ...this.runOptions(policies, flags, ctx) }), flags);
+    const cache = await this.cacheFor(settings, ctx);
+    const [{ artifactPlan }, { judgeWith }] = await Promise.all([import('../batch/sigstore-plan.js'), import('../batch/verify.js')]);
+    const judge = judgeWith(policies, ctx.now, policyTimeout(flags['policy-timeout']));
+    const plan = artifactPlan(targets, options, judge, { effectiveTime: flags['effective-time'] ?? null });
+    await this.verifySubjects(plan, settings, cache, policies, flags, ctx);
   }
 }

@@ -1,13 +1,17 @@
 import { Args, Flags } from '@oclif/core';
-import { VouchCommand, verifyFlags } from '../cli/base-command.js';
+import { BatchCommand } from '../cli/batch-command.js';
+import { policyTimeout, verifyFlags } from '../cli/base-command.js';
+import { batchFlags } from '../cli/batch-flags.js';
 import { imageLimitFlags, limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toImageOptions } from '../cli/options.js';
 import { refuseLocalPathAsRegistry } from '../cli/local-paths.js';
+import { VouchError } from '../errors.js';
 
-export default class Image extends VouchCommand {
-  static override summary = 'Verify a container image: signatures, attestations, provenance, installed contents vs SBOM.';
+export default class Image extends BatchCommand {
+  static override summary = 'Verify container images: signatures, attestations, provenance, installed contents vs SBOM.';
   static override description = `Resolves the image (registry, OCI layout or docker archive), finds every cosign signature and attestation attached to it (tags, referrers, cosign save layouts), verifies them, builds the file inventory and apk database without unpacking to disk, reconciles it with the SBOMs, and evaluates the policies.
 References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|@digest], docker-archive:<file.tar>.
+Several references are verified --jobs at a time with the same expectations; the output is a line per image (--format jsonl), a summary (text, markdown, json) or every image's results (sarif, junit), and the exit code is the worst of all (docs/batch.md).
 Fails closed: the default policy fails unless a signer is named (--key, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]) or provenance is expected from a --source-uri; --policy sbom checks the contents only.`;
 
   static override examples = [
@@ -15,14 +19,18 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     '<%= config.bin %> image oci:./layout@sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122 --policy provenance --source-uri github.com/acme/app --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml',
     '<%= config.bin %> image docker-archive:./image.tar --key cosign.pub --format sarif --output vouch.sarif',
     '<%= config.bin %> image docker-archive:./image.tar --policy sbom',
+    '<%= config.bin %> image registry.example.com/app:1 registry.example.com/worker:1 --key cosign.pub --format jsonl',
   ];
 
+  static override strict = false;
+
   static override args = {
-    image: Args.string({ description: 'image reference, oci:<dir>[:tag|@digest] or docker-archive:<file>', required: true }),
+    image: Args.string({ description: 'image references, oci:<dir>[:tag|@digest] or docker-archive:<file> (one or more)', required: true }),
   };
 
   static override flags = {
     ...verifyFlags,
+    ...batchFlags,
     ...limitFlags,
     ...imageLimitFlags,
     ...networkFlags,
@@ -36,13 +44,19 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Image);
+    const { argv, flags } = await this.parse(Image);
+    const references = argv as string[];
     const ctx = this.contextFrom(flags);
+    if (references.length === 0) throw new VouchError({ code: 'USAGE', message: 'name the image to verify' });
+    const settings = this.batchSettings(flags, references.length > 1);
     requireSourceUri(flags, flags.policy ?? []);
-    refuseLocalPathAsRegistry(args.image);
-    const options = toImageOptions(args.image, flags);
+    for (const reference of references) refuseLocalPathAsRegistry(reference);
+    const options = toImageOptions(references[0] ?? '', flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
-    const { verifyImage } = await import('../library/verify.js');
-    await this.conclude(await verifyImage({ ...options, ...this.runOptions(policies, flags, ctx) }), flags);
+    const cache = await this.cacheFor(settings, ctx);
+    const [{ imagePlan }, { judgeWith }] = await Promise.all([import('../batch/sigstore-plan.js'), import('../batch/verify.js')]);
+    const judge = judgeWith(policies, ctx.now, policyTimeout(flags['policy-timeout']));
+    const plan = imagePlan(references, options, judge, { effectiveTime: flags['effective-time'] ?? null });
+    await this.verifySubjects(plan, settings, cache, policies, flags, ctx);
   }
 }

@@ -77,3 +77,6 @@ function text(value: string): string {
 function attr(value: string): string {
   return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
+
+/** XML escaping for other JUnit writers (the batch writer wraps many subjects' suites). */
+export { attr as xmlAttribute, text as xmlText };

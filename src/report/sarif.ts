@@ -89,7 +89,9 @@ function messageOf(r: RuleResult): string {
 
 /** A URI reference for the subject: a relative path stays a path; anything else is percent-encoded. */
 function subjectUri(report: Report): string {
-  return encodeURI(report.subject.reference).replace(/^([^/:]*):/, (_m, head: string) => `${head}%3A`);
+  // encodeURI throws on a lone surrogate, which a hostile name can carry: replace those first.
+  const wellFormed = report.subject.reference.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return encodeURI(wellFormed).replace(/^([^/:]*):/, (_m, head: string) => `${head}%3A`);
 }
 
 function artifact(report: Report): Record<string, unknown> {

@@ -121,10 +121,11 @@ test('local files: a directory of inputs is listed up to its entry cap', async (
 
 /**
  * Files that are not inputs: vouch's own package.json and @sigstore/tuf's seeds (installed with
- * vouch), what the build scripts read, and the library's report writer (the CLI's --output),
- * which opens only the file it is told to write. Everything else opens files through local-file.ts.
+ * vouch), what the build scripts read, the library's report writer (the CLI's --output) and the
+ * batch output, which open only the --output file, for writing. Everything else opens files
+ * through local-file.ts.
  */
-const NOT_INPUTS = new Set(['pipeline/tool-version.ts', 'trust/sigstore/trusted-root.ts', 'trust/npm/registry-keys.ts', 'cli/write-bundle.ts', 'library/report.ts']);
+const NOT_INPUTS = new Set(['pipeline/tool-version.ts', 'trust/sigstore/trusted-root.ts', 'trust/npm/registry-keys.ts', 'cli/write-bundle.ts', 'library/report.ts', 'cli/batch-output.ts']);
 
 test('local files: no other module reads a file by itself', () => {
   const src = join(PROJECT_ROOT, 'src');

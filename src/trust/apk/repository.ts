@@ -31,8 +31,8 @@ export interface RepositoryPull {
 }
 
 /** apk package names and versions: nothing that could climb out of the repository directory. */
-const NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]*$/;
-const VERSION = /^[A-Za-z0-9_.~+-]+$/;
+export const NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]*$/;
+export const VERSION = /^[A-Za-z0-9_.~+-]+$/;
 
 /** Splits `name` or `name=version`. */
 export function parsePackageSpec(spec: string): { name: string; version?: string } {
@@ -50,7 +50,7 @@ export function parsePackageSpec(spec: string): { name: string; version?: string
  * `<repository>/APKINDEX.tar.gz`, or the index file the repository names. Only NOT_FOUND moves
  * on to the next place; any other failure is reported as it is.
  */
-async function openIndex(repository: string, arch: string, ctx: RunContext): Promise<{ candidate: IndexCandidate; opened: OpenedSource }> {
+export async function openIndex(repository: string, arch: string, ctx: RunContext): Promise<{ candidate: IndexCandidate; opened: OpenedSource }> {
   const candidates = indexCandidates(repository, arch);
   for (const candidate of candidates) {
     ctx.log.debug(`reading ${candidate.index}`);
@@ -66,7 +66,7 @@ async function openIndex(repository: string, arch: string, ctx: RunContext): Pro
 }
 
 /** apk installs a package of the machine's arch or noarch; a record without A: makes no claim. */
-const archFits = (record: ApkIndexRecord, arch: string): boolean => record.arch === undefined || record.arch === arch || record.arch === 'noarch';
+export const archFits = (record: ApkIndexRecord, arch: string): boolean => record.arch === undefined || record.arch === arch || record.arch === 'noarch';
 
 /**
  * Finds and verifies the repository index (its signature is a check like any other: an
