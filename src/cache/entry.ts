@@ -8,7 +8,7 @@
  * miss, which only costs a verification, never a pass.
  */
 import { fail } from '../errors.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '../evidence/json-depth.js';
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '../evidence/json-depth.js';
 import type { CachedVerdict, VerdictCacheOptions } from './types.js';
 
 /** Largest report JSON stored or read back (UTF-8 bytes): the default --max-document-size. */
@@ -102,12 +102,11 @@ export function reportProblem(reportJson: unknown, verdict: 'pass' | 'fail'): st
   if (reportJson.length > MAX_CACHED_REPORT_BYTES || Buffer.byteLength(reportJson) > MAX_CACHED_REPORT_BYTES) {
     return `the report is larger than ${MAX_CACHED_REPORT_BYTES} bytes`;
   }
-  if (jsonDepth(reportJson, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return `the report is nested more than ${MAX_JSON_DEPTH} levels deep`;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(reportJson);
+    parsed = parseUntrustedJson(reportJson, 'a cached report');
   } catch {
-    return 'the report is not valid JSON';
+    return `the report is not valid JSON nested at most ${MAX_JSON_DEPTH} levels`;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the report is not a JSON object';
   if ((parsed as Record<string, unknown>)['verdict'] !== verdict) return `the report's own verdict is not ${verdict}`;

@@ -11,6 +11,7 @@
  */
 import { Redis } from 'ioredis';
 import { messageOf } from '../errors.js';
+import { parseUntrustedJson } from '../evidence/json-depth.js';
 import { entryFromStore, entryToStore, MAX_CACHED_REPORT_BYTES } from './entry.js';
 import type { RedisTarget } from './redis-url.js';
 import type { CachedVerdict, VerdictCache, VerdictCacheOptions } from './types.js';
@@ -110,7 +111,7 @@ function decodeValue(raw: Buffer): Record<string, unknown> | undefined {
   let header: unknown;
   let reportJson: string;
   try {
-    header = JSON.parse(utf8.decode(raw.subarray(0, newline)));
+    header = parseUntrustedJson(utf8.decode(raw.subarray(0, newline)), 'a cached entry header');
     reportJson = utf8.decode(raw.subarray(newline + 1));
   } catch {
     return undefined;
