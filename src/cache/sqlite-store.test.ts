@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CACHE_DB_FILE } from './sqlite-dir.js';
 import { openSqliteVerdictCache } from './sqlite-store.js';
 import { at, HOUR, keyOf, T0, TTLS, verdictOf } from '../testing/verdicts.js';
@@ -168,4 +169,27 @@ test('sqlite cache: expired rows are pruned by later puts; a put that cannot be 
   const db = new DatabaseSync(join(dir, CACHE_DB_FILE));
   assert.deepEqual(db.prepare('SELECT count(*) AS n FROM verdicts').get()?.['n'], 0);
   db.close();
+});
+
+test('sqlite cache: a planted row of 160 MiB is a miss read without loading it (peak RSS of a child process)', { timeout: 120_000 }, async () => {
+  const dir = freshDir();
+  await openSqliteVerdictCache(dir, TTLS).close();
+  const db = new DatabaseSync(join(dir, CACHE_DB_FILE));
+  // Made inside SQLite (a zero blob cast to text), so the test process never holds it either.
+  db.prepare('INSERT INTO verdicts VALUES (?, ?, CAST(zeroblob(?) AS TEXT), ?, ?)').run(keyOf(1), 'pass', 160 * 1024 * 1024, T0.toISOString(), T0.getTime() + HOUR);
+  db.close();
+  const store = fileURLToPath(new URL('./sqlite-store.ts', import.meta.url));
+  const peak = (lookUp: boolean): number => {
+    const code = `import { openSqliteVerdictCache } from ${JSON.stringify(store)};
+      const cache = openSqliteVerdictCache(${JSON.stringify(dir)}, ${JSON.stringify(TTLS)});
+      const got = ${lookUp} ? await cache.get(${JSON.stringify(keyOf(1))}, new Date(${T0.getTime() + 1})) : undefined;
+      process.stdout.write(JSON.stringify({ got: got ?? null, rss: process.resourceUsage().maxRSS }));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { got: unknown; rss: number };
+    assert.equal(out.got, null);
+    return out.rss / 1024;
+  };
+  const extra = peak(true) - peak(false);
+  assert.ok(extra < 64, `looking up the planted row cost ${extra.toFixed(0)} MiB`);
 });

@@ -47,9 +47,9 @@ class SqliteVerdictCache implements VerdictCache {
   ) {
     // Only rows whose columns have the types and sizes written are returned at all.
     this.select = db.prepare(`SELECT key, verdict, report_json AS reportJson, stored_at AS storedAt, expires_at AS expiresAt FROM verdicts
-      WHERE key = ? AND typeof(verdict) = 'text' AND length(CAST(verdict AS BLOB)) <= 8
-        AND typeof(report_json) = 'text' AND length(CAST(report_json AS BLOB)) <= ${MAX_CACHED_REPORT_BYTES}
-        AND typeof(stored_at) = 'text' AND length(CAST(stored_at AS BLOB)) <= 64
+      WHERE key = ? AND typeof(verdict) = 'text' AND octet_length(verdict) <= 8
+        AND typeof(report_json) = 'text' AND octet_length(report_json) <= ${MAX_CACHED_REPORT_BYTES}
+        AND typeof(stored_at) = 'text' AND octet_length(stored_at) <= 64
         AND typeof(expires_at) = 'integer' AND expires_at BETWEEN 0 AND ${Number.MAX_SAFE_INTEGER}`);
     this.upsert = db.prepare(`INSERT INTO verdicts (key, verdict, report_json, stored_at, expires_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET verdict = excluded.verdict, report_json = excluded.report_json,
