@@ -8,7 +8,7 @@
  * as a symbolic link, or a path that is not a folder, is a usage error; so is a database path that
  * is not a regular file (a FIFO there would hang SQLite's open), checked before it is opened.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
@@ -40,8 +40,9 @@ export function prepareCacheDir(dir: string): string {
 
   const path = join(dir, CACHE_DB_FILE);
   try {
-    // O_EXCL: only a file this call creates gets 0600 here; O_NOFOLLOW: never through a link.
-    closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
+    // Created, never read here (SQLite reads it). 'wx' is O_CREAT | O_EXCL: only a file this call
+    // creates gets 0600, and an existing name, a symbolic link included, is never followed.
+    writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') fail('USAGE', `cannot create the cache database ${path}`, { cause: err, hints: [HINT_OWN] });
   }

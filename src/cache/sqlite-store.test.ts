@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -48,7 +48,7 @@ test('sqlite cache: the folder is created 0700 and the database 0600', async () 
   await cache.close();
 });
 
-test('sqlite cache: a symbolic link, a file, a shared folder or a non-regular database is a usage error', () => {
+test('sqlite cache: a symbolic link, a file, a shared folder or a database that is a folder, a link or writable by others is a usage error', () => {
   const real = freshDir();
   mkdirSync(real, { mode: 0o700 });
   const link = freshDir();
@@ -70,6 +70,11 @@ test('sqlite cache: a symbolic link, a file, a shared folder or a non-regular da
   writeFileSync(join(writableDb, CACHE_DB_FILE), '', { mode: 0o666 });
   chmodSync(join(writableDb, CACHE_DB_FILE), 0o666);
   assert.throws(() => openSqliteVerdictCache(writableDb, TTLS), { code: 'USAGE', message: /group or others/ });
+  const linkedDb = freshDir();
+  mkdirSync(linkedDb, { mode: 0o700 });
+  symlinkSync(join(root, 'elsewhere.sqlite'), join(linkedDb, CACHE_DB_FILE));
+  assert.throws(() => openSqliteVerdictCache(linkedDb, TTLS), { code: 'USAGE', message: /not a regular file/ });
+  assert.ok(!existsSync(join(root, 'elsewhere.sqlite')), 'nothing is created through the link');
   assert.throws(() => openSqliteVerdictCache('', TTLS), { code: 'USAGE' });
 });
 
