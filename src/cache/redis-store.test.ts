@@ -142,3 +142,35 @@ test('redis cache: no server at the address at open: a warning and a cache that 
   assert.doesNotMatch(warnings[0] ?? '', /secret|user/, 'credentials never appear in a message');
   assert.match(warnings[0] ?? '', new RegExp(`redis://127\\.0\\.0\\.1:${gone.port}/2 is unreachable`));
 });
+
+test('redis cache: 300 random mutations and truncations of a stored fail never read back as a pass, and never throw', skip, async () => {
+  const { redis, raw } = server();
+  const cache = await openVerdictCache(redis.url, TTLS);
+  const key = `${REDIS_KEY_PREFIX}${keyOf(30)}`;
+  await cache.put(keyOf(30), verdictOf('fail', 'mutated'), T0);
+  const original = await raw.getBuffer(key);
+  assert.ok(original);
+  let seed = 0x9e3779b9;
+  const random = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const outcomes = new Map<string, number>();
+  for (let i = 0; i < 300; i++) {
+    const mutated = Buffer.from(original);
+    const kind = random(3);
+    if (kind === 0) mutated[random(mutated.length)] = random(256);
+    else if (kind === 1) mutated[random(mutated.length)] ^= 1 << random(8);
+    const value = kind === 2 ? mutated.subarray(0, random(mutated.length)) : mutated;
+    await raw.set(key, value);
+    const got = await cache.get(keyOf(30), at(1));
+    assert.notEqual(got?.verdict, 'pass', `mutation ${i}: ${value.toString('latin1').slice(0, 200)}`);
+    const name = got === undefined ? 'miss' : got.verdict;
+    outcomes.set(name, (outcomes.get(name) ?? 0) + 1);
+  }
+  assert.ok((outcomes.get('miss') ?? 0) > 100, JSON.stringify([...outcomes]));
+  await raw.del(key);
+  await cache.close();
+});
