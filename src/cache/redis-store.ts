@@ -12,7 +12,7 @@
 import { Redis } from 'ioredis';
 import { messageOf } from '../errors.js';
 import { parseUntrustedJson } from '../evidence/json-depth.js';
-import { entryFromStore, entryToStore, MAX_CACHED_REPORT_BYTES } from './entry.js';
+import { entryFromStore, entryToStore, isCacheKey, MAX_CACHED_REPORT_BYTES } from './entry.js';
 import type { RedisTarget } from './redis-url.js';
 import type { CachedVerdict, VerdictCache, VerdictCacheOptions } from './types.js';
 
@@ -53,6 +53,8 @@ class RedisVerdictCache implements VerdictCache {
   }
 
   async get(key: string, now: Date): Promise<CachedVerdict | undefined> {
+    // Only keys of verdictCacheKey's form are ever sent to Redis as part of a key name.
+    if (!isCacheKey(key)) return undefined;
     try {
       const raw = await this.client.getrangeBuffer(REDIS_KEY_PREFIX + key, 0, MAX_VALUE_BYTES);
       if (raw.length === 0 || raw.length > MAX_VALUE_BYTES) return undefined;
@@ -64,6 +66,7 @@ class RedisVerdictCache implements VerdictCache {
   }
 
   async put(key: string, value: CachedVerdict, now: Date): Promise<void> {
+    if (!isCacheKey(key)) return;
     try {
       const entry = entryToStore(key, value, now, this.options);
       // Not storable: whatever was stored for the key is superseded by this newer verification.
