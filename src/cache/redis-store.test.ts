@@ -161,8 +161,9 @@ test('redis cache: 300 random mutations and truncations of a stored fail never r
   for (let i = 0; i < 300; i++) {
     const mutated = Buffer.from(original);
     const kind = random(3);
-    if (kind === 0) mutated[random(mutated.length)] = random(256);
-    else if (kind === 1) mutated[random(mutated.length)] ^= 1 << random(8);
+    const where = random(mutated.length);
+    if (kind === 0) mutated[where] = random(256);
+    else if (kind === 1) mutated[where] = (mutated[where] ?? 0) ^ (1 << random(8));
     const value = kind === 2 ? mutated.subarray(0, random(mutated.length)) : mutated;
     await raw.set(key, value);
     const got = await cache.get(keyOf(30), at(1));
