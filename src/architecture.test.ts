@@ -25,8 +25,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   trust: ['evidence', 'sources'],
   attestations: ['evidence', 'trust', 'sources'],
   inventory: ['evidence', 'sources', 'sbom'],
-  // cache: verdicts stored by a key of digests; it knows reports only as types.
-  cache: ['report'],
+  // cache: verdicts stored by a key of digests; it knows reports only as types, and reads stored
+  // report JSON back with the evidence module's depth check.
+  cache: ['report', 'evidence'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
   // library: the public API (src/index.ts re-exports it): options → pipeline → policies → Report.
   library: ['evidence', 'pipeline', 'policy', 'report'],

@@ -24,7 +24,11 @@ export interface VerdictCacheKeyParts {
   readonly evidenceSchemaVersion: string;
 }
 
-/** What is stored: the verdict and the report it came from (JSON text), so a hit renders as before. */
+/**
+ * What is stored: the verdict and the report it came from (JSON text), so a hit renders as before.
+ * The report is a JSON object whose own top-level `verdict` equals `verdict` (a Report as
+ * renderReport's json format writes it); an entry where they differ is neither stored nor believed.
+ */
 export interface CachedVerdict {
   readonly verdict: Verdict;
   readonly reportJson: string;

@@ -18,9 +18,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * @cyclonedx/cyclonedx-library itself, which reads its JSON schemas from files next to its code
  * (through __dirname, which a bundled ES module does not have); and undici, a CommonJS package
  * imported lazily with `await import('undici')`, whose named exports a split chunk would not
- * carry (esbuild gives such a chunk a default export only; node's own loader finds the names).
+ * carry (esbuild gives such a chunk a default export only; node's own loader finds the names);
+ * ioredis, CommonJS too, reached only through the lazily imported Redis verdict cache.
  */
-const EXTERNAL = ['@cyclonedx/cyclonedx-library', 'undici', 'libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'];
+const EXTERNAL = ['@cyclonedx/cyclonedx-library', 'undici', 'ioredis', 'libxmljs2', 'xmlbuilder2', 'xmllint-wasm', 'typescript', 'ts-node', 'tsx'];
 
 /**
  * Bundled code that mentions __dirname or __filename, each use read and found harmless in an ES
