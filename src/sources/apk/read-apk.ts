@@ -95,7 +95,8 @@ export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8
     compressed(chunk) {
       if (role === 'data') dataHash?.update(chunk);
       else {
-        compressed.push(chunk);
+        // Copied: the source may reuse its buffer for the next chunk.
+        compressed.push(Buffer.from(chunk));
         compressedSize += chunk.length;
         if (compressedSize > segmentMax) {
           fail('LIMIT_EXCEEDED', `apk ${role === 'first' ? 'signature' : 'control'} segment is larger than ${segmentMax} bytes`);

@@ -138,7 +138,8 @@ export async function readApkIndex(
     },
     compressed(chunk) {
       if (role === 'signed') signedCompressed(chunk);
-      else headCompressed.push(chunk);
+      // Copied: the source may reuse its buffer for the next chunk.
+      else headCompressed.push(Buffer.from(chunk));
     },
     async data(chunk) {
       decompressed += chunk.length;
