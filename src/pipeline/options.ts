@@ -1,8 +1,8 @@
-import type { ApkIndexCaps } from '../sources/apk/read-index.js';
+import type { ApkIndexCaps } from '../sources/apk/index-caps.js';
 import type { ApkKeyring } from '../trust/apk/index.js';
 
-export { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/read-index.js';
-export type { ApkIndexCaps } from '../sources/apk/read-index.js';
+export { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/index-caps.js';
+export type { ApkIndexCaps } from '../sources/apk/index-caps.js';
 
 /**
  * What the verify pipelines take, split the way sigstore-js splits it: trust material (keys,

@@ -55,8 +55,8 @@ type Role = 'first' | 'control' | 'data';
 
 /**
  * Reads an apk v2 package in one streaming pass: splits the gzip members, keeps the (small)
- * signature and control segments, and streams the data segment through tar-stream, hashing every
- * file. Nothing is written to disk; memory does not grow with the size of the package's files.
+ * signature and control segments, and streams the data segment through the tar reader
+ * (sources/tar), hashing every file. Nothing is written to disk; memory does not grow with the size of the package's files.
  * Throws VouchError (INPUT_MALFORMED, LIMIT_EXCEEDED) when the input is not a readable apk.
  */
 export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limits: ApkReadLimits): Promise<ApkContents> {
