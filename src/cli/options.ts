@@ -1,8 +1,16 @@
+import { createRequire } from 'node:module';
 import { arch as hostArch } from 'node:os';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { VouchError } from '../errors.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, SigstoreOptions } from '../pipeline/options.js';
+
+/**
+ * re2js (270 KB of code) is loaded only when a regular expression flag is given: a static import
+ * made every start of the CLI parse and compile it. Required at run time (not bundled) through
+ * node's own resolution of the installed package, the same engine identity.ts matches with.
+ */
+const re2js = (): { RE2JS: typeof RE2JS } => createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS };
 
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
@@ -72,7 +80,7 @@ export function toSigstoreOptions(flags: FlagBag): SigstoreOptions {
     if (re !== undefined) {
       try {
         // The same engine and the same compile as the match (identity.ts): RE2 syntax, linear time.
-        RE2JS.compile(re);
+        re2js().RE2JS.compile(re);
       } catch (err) {
         throw new VouchError({ code: 'USAGE', message: `invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}` });
       }
