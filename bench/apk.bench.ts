@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadApkKeyring } from '../dist/trust/apk/index.js';
-import { APK_TOOLS, apkVerify } from './apk/apk-tools.js';
+import { APK_TOOLS, apkVerify, apkVerifyArgv } from './apk/apk-tools.js';
 import { runBatchScenario } from './apk/batch.js';
-import { childCpu, compare, ownCpu } from './apk/cpu.js';
+import { childCpu, childCpuAll, compare, ownCpu } from './apk/cpu.js';
 import type { Cpu } from './apk/cpu.js';
 import { floorOfFile } from './apk/floor.js';
 import { makeSigner, writeBigApk } from './apk/generate.js';
@@ -58,12 +58,8 @@ function cliRuns(real: RealSet): void {
   console.log(`\n### 2. one CLI run per package (${k} runs each; CPU per run)`);
   const node = childCpu([process.execPath, '-e', '0'], k).cpu;
   const version = childCpu([process.execPath, VOUCH, '--version'], k).cpu;
-  let cli = 0;
-  let apk = 0;
-  for (const p of real.packages) {
-    cli += childCpu([process.execPath, VOUCH, 'apk', p, '--keyring', real.keysDir, '--format', 'json']).cpu;
-    if (APK_TOOLS) apk += apkVerify([p], real.keysDir).cpu;
-  }
+  const cli = childCpuAll(real.packages.map((p) => [process.execPath, VOUCH, 'apk', p, '--keyring', real.keysDir, '--format', 'json'])).cpu;
+  const apk = APK_TOOLS ? childCpuAll(real.packages.map((p) => apkVerifyArgv([p], real.keysDir))).cpu : 0;
   const vsApk = (c: number): string => (APK_TOOLS ? ratio(c, apk) : 'n/a');
   const rows = [['process', 'CPU ms/run', 'vs node -e 0', 'vs apk verify']];
   rows.push(['node -e 0', ms(node / k), '1.00x', vsApk(node)]);

@@ -13,9 +13,14 @@ export const APK_TOOLS = process.env['APK_TOOLS'];
 
 let root: string | undefined;
 
-/** CPU of one `apk verify FILE…` process over `files` (its exit status: 0 when all verified). */
-export function apkVerify(files: readonly string[], keysDir: string, times = 1): Cpu & { readonly status: number | null } {
+/** The argv of one `apk verify FILE…` with an empty root and the given keys directory. */
+export function apkVerifyArgv(files: readonly string[], keysDir: string): string[] {
   if (APK_TOOLS === undefined) throw new Error('APK_TOOLS is not set');
   root ??= mkdtempSync(join(tmpdir(), 'vouch-bench-apkroot-'));
-  return childCpu([APK_TOOLS, '--root', root, '--keys-dir', keysDir, 'verify', ...files], times);
+  return [APK_TOOLS, '--root', root, '--keys-dir', keysDir, 'verify', ...files];
+}
+
+/** CPU of one `apk verify FILE…` process over `files` (its exit status: 0 when all verified). */
+export function apkVerify(files: readonly string[], keysDir: string, times = 1): Cpu & { readonly status: number | null } {
+  return childCpu(apkVerifyArgv(files, keysDir), times);
 }

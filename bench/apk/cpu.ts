@@ -26,6 +26,19 @@ export function childCpu(argv: readonly string[], times = 1, env: NodeJS.Process
   return { cpu: user + sys, wall, status: r.status, stdout: r.stdout };
 }
 
+/** Total CPU of several commands run one after another under one shell (`times` counts in clock ticks, so short runs are summed there, not rounded one by one). */
+export function childCpuAll(commands: readonly (readonly string[])[]): Cpu {
+  const quote = (argv: readonly string[]): string => argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `${commands.map((c) => `${quote(c)} >/dev/null 2>&1`).join('; ')}; times`;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  const [user, sys] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (user === undefined || sys === undefined) throw new Error(`cannot read CPU times from: ${r.stdout} ${r.stderr}`);
+  return { cpu: user + sys, wall };
+}
+
 /** CPU and wall seconds of an in-process async run. */
 export async function ownCpu(run: () => Promise<unknown>): Promise<Cpu> {
   const c0 = process.cpuUsage();
