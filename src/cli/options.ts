@@ -4,6 +4,7 @@ import { apkArch, ociPlatform } from '../library/host.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { ApkIndexCaps, ApkOptions, ArtifactOptions, IdentityExpectation, ImageOptions, Limits, ProvenanceExpectations, RootfsOptions, SigstoreOptions } from '../pipeline/options.js';
 
+
 /** Flag values as oclif hands them over (optional strings may be undefined). */
 type FlagBag = Readonly<Record<string, unknown>>;
 

@@ -83,3 +83,31 @@ test('parseUntrustedJson: refuses deep nesting before parsing, parses the rest',
   assert.throws(() => parseUntrustedJson(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'a registry answer'), (e: unknown) => isVouchError(e) && e.code === 'LIMIT_EXCEEDED' && /a registry answer is nested more than 256 levels deep/.test(e.message));
   assert.throws(() => parseUntrustedJson('{', 'x'), SyntaxError);
 });
+
+test('json depth: the string skipping agrees with a reading char by char, on generated text', () => {
+  const reference = (text: string): number => {
+    let depth = 0;
+    let deepest = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+      else if (c === ']' || c === '}') depth--;
+    }
+    return deepest;
+  };
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0);
+  const pieces = ['"', '\\', '\\\\', '\\"', '[', ']', '{', '}', 'a', ':', ',', ' ', 'é'];
+  for (let i = 0; i < 20_000; i++) {
+    const text = Array.from({ length: 1 + (next() % 40) }, () => pieces[next() % pieces.length]).join('');
+    assert.equal(jsonDepth(text), reference(text), JSON.stringify(text));
+  }
+  // Long runs of backslashes before quotes stay linear.
+  const runs = `"${'\\\\\\"'.repeat(200_000)}"[`;
+  assert.equal(jsonDepth(runs), reference(runs));
+});

@@ -1,6 +1,14 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { VouchError } from '../errors.js';
 import type { IdentityExpectation } from '../pipeline/options.js';
+
+/**
+ * re2js (270 KB of code) is loaded only when a regular expression flag is given: a static import
+ * made every start of the CLI parse and compile it. Required at run time (not bundled) through
+ * node's own resolution of the installed package, the same engine identity.ts matches with.
+ */
+const re2js = (): { RE2JS: typeof RE2JS } => createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS };
 
 /** How a usage message names each field: the library's option names, or the CLI's flags. */
 export type IdentityFieldNames = { readonly [K in keyof Required<IdentityExpectation>]: string };
@@ -35,7 +43,7 @@ export function checkIdentityExpectation(expected: IdentityExpectation, names: I
     if (re !== undefined) {
       try {
         // The same engine and the same compile as the match (identity.ts): RE2 syntax, linear time.
-        RE2JS.compile(re);
+        re2js().RE2JS.compile(re);
       } catch (err) {
         throw new VouchError({ code: 'USAGE', message: `invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}` });
       }

@@ -27,7 +27,7 @@ import type { ApkOptions } from './options.js';
 export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): Promise<Evidence> {
   // The arch becomes a path segment of the repository: refuse anything but a plain name first.
   assertApkArch(options.arch);
-  const keyring = await loadApkKeyring({ keys: options.keys, keyrings: options.keyrings });
+  const keyring = options.keyring ?? (await loadApkKeyring({ keys: options.keys, keyrings: options.keyrings }));
   const warnings: string[] = [];
   if (keyring.keys.length === 0) warnings.push('no trusted apk keys: give --apk-key or --keyring (no /etc/apk/keys on this machine)');
   for (const s of keyring.skipped ?? []) warnings.push(`keyring file ${s.path} is not used: ${s.reason}`);

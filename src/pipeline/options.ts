@@ -1,7 +1,8 @@
-import type { ApkIndexCaps } from '../sources/apk/read-index.js';
+import type { ApkIndexCaps } from '../sources/apk/index-caps.js';
+import type { ApkKeyring } from '../trust/apk/index.js';
 
-export { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/read-index.js';
-export type { ApkIndexCaps } from '../sources/apk/read-index.js';
+export { DEFAULT_APK_INDEX_CAPS } from '../sources/apk/index-caps.js';
+export type { ApkIndexCaps } from '../sources/apk/index-caps.js';
 
 /**
  * What the verify pipelines take, split the way sigstore-js splits it: trust material (keys,
@@ -77,6 +78,12 @@ export interface ApkOptions {
   readonly limits: Limits;
   /** Caps of a repository index (compressed, decompressed, lines); default DEFAULT_APK_INDEX_CAPS. */
   readonly indexCaps?: ApkIndexCaps;
+  /**
+   * The trusted keys already loaded (loadApkKeyring over `keys` and `keyrings`): a caller that
+   * verifies many packages loads them once per run instead of once per package. When absent,
+   * they are loaded from `keys` and `keyrings`.
+   */
+  readonly keyring?: ApkKeyring;
 }
 
 export interface ArtifactOptions {

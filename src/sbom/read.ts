@@ -76,13 +76,16 @@ export function sniff(doc: JsonObject): Sniffed {
   return { kind: 'other', result: { kind: 'unrecognised', reason: 'neither SPDX 2 (spdxVersion), SPDX 3 (@context) nor CycloneDX (bomFormat)' } };
 }
 
+/** Strict UTF-8; one decoder for the process (each non-streaming decode starts afresh). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Bytes to a JSON object: bounded, strict UTF-8 (a stray byte is not silently replaced). */
 export function parseJson(input: Uint8Array | string, limits: SbomLimits): { value: JsonObject } | { reason: string } {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (size > limits.maxBytes) return { reason: `document is ${size} bytes, more than the limit of ${limits.maxBytes}` };
   let text: string;
   try {
-    text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
+    text = typeof input === 'string' ? input : UTF8.decode(input);
   } catch {
     return { reason: 'not UTF-8 text' };
   }

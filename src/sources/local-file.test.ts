@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isVouchError } from '../errors.js';
 import { PROJECT_ROOT } from '../testing/cli.js';
-import { listInputDirectory, openInputStream, readInputFile } from './local-file.js';
+import { listInputDirectory, openInputChunks, openInputStream, readInputFile } from './local-file.js';
 
 /**
  * Hostile file inputs, generated here: a FIFO with no writer, a listening UNIX socket, devices, a
@@ -62,7 +62,7 @@ test('local files: a FIFO, a socket, devices and a directory are refused before 
   for (const [path, kind] of cases) {
     // Each read starts only when it is awaited: a second refusal started early would be an
     // unhandled rejection while the first is awaited.
-    for (const attempt of [() => readInputFile(path, small), () => openInputStream(path, { what: 'test input' })]) {
+    for (const attempt of [() => readInputFile(path, small), () => openInputStream(path, { what: 'test input' }), () => openInputChunks(path, { what: 'test input', chunkBytes: 1024 })]) {
       const r = await refusal(attempt());
       assert.equal(r.code, 'INPUT_UNREADABLE', path);
       assert.match(r.message, kind);
@@ -77,6 +77,7 @@ test('local files: a link is followed when the user names it, refused inside a s
   assert.equal(r.code, 'INPUT_UNREADABLE');
   assert.match(r.message, /symbolic link/);
   assert.equal((await refusal(openInputStream(link, { what: 'blob', noFollow: true }))).code, 'INPUT_UNREADABLE');
+  assert.equal((await refusal(openInputChunks(link, { what: 'blob', noFollow: true, chunkBytes: 1024 }))).code, 'INPUT_UNREADABLE');
 });
 
 test('local files: a file over its cap is LIMIT_EXCEEDED naming the file, the cap and the flag, unread', { timeout: 30_000 }, async () => {
@@ -106,6 +107,40 @@ test('local files: a stream of a regular file reads it whole', async () => {
   for await (const c of stream) chunks.push(c as Buffer);
   assert.equal(size, 6);
   assert.equal(Buffer.concat(chunks).toString(), 'hello\n');
+});
+
+test('local files: chunks through one reused buffer read the file whole, stop early, and honour the signal', async () => {
+  const path = join(dir, 'chunks.bin');
+  const content = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
+  writeFileSync(path, content);
+  const { stream, size } = await openInputChunks(path, { what: 'x', chunkBytes: 4096 });
+  assert.equal(size, content.length);
+  const copies: Buffer[] = [];
+  const views: Buffer[] = [];
+  for await (const c of stream) {
+    copies.push(Buffer.from(c));
+    views.push(c);
+  }
+  assert.deepEqual(Buffer.concat(copies), content);
+  assert.deepEqual(copies.map((c) => c.length), [4096, 4096, 1808]);
+  // One buffer: every view shares it, which is why consumers copy what they keep.
+  assert.ok(views.every((v) => v.buffer === views[0]?.buffer));
+  // Leaving early closes the handle; an aborted signal stops the next read.
+  for await (const c of (await openInputChunks(path, { what: 'x', chunkBytes: 4096 })).stream) {
+    assert.equal(c.length, 4096);
+    break;
+  }
+  const aborted = new AbortController();
+  aborted.abort(new Error('deadline'));
+  const { stream: stopped } = await openInputChunks(path, { what: 'x', chunkBytes: 4096, signal: aborted.signal });
+  await assert.rejects(async () => {
+    for await (const _ of stopped) assert.fail('read after the signal was aborted');
+  }, /deadline/);
+  // An empty file is no chunk at all.
+  writeFileSync(path, '');
+  const empty: Buffer[] = [];
+  for await (const c of (await openInputChunks(path, { what: 'x', chunkBytes: 4096 })).stream) empty.push(c);
+  assert.deepEqual(empty, []);
 });
 
 test('local files: a directory of inputs is listed up to its entry cap', async () => {

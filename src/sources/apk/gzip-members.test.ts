@@ -97,3 +97,51 @@ test('gzip members: a gzip bomb stops at the ratio or size cap (LIMIT_EXCEEDED)'
   await rejects(split(gzipSync(Buffer.alloc(3 * 1024 ** 2, 1)), 65536, { ...CAPS, maxRatio: 1e9, maxDecompressedBytes: 2 * 1024 ** 2 }), 'LIMIT_EXCEEDED');
   await rejects(split(Buffer.concat([joined, joined]), 4096, { ...CAPS, maxMembers: 5 }), 'LIMIT_EXCEEDED');
 });
+
+test('gzip members: a member that inflates 1000-fold, fed whole to a slow sink, is never held inflated', { timeout: 60_000 }, async () => {
+  // 512 MiB of zeros is about 0.5 MiB of gzip: every input piece inflates to about 1 GiB. zlib
+  // is paused while output waits, so what is held at once stays a few MiB, not a piece's output.
+  const size = 512 * 1024 ** 2;
+  const input = gzipSync(Buffer.alloc(size), { level: 9 });
+  const baseline = process.memoryUsage().arrayBuffers;
+  let peak = 0;
+  let total = 0;
+  let largest = 0;
+  await readGzipMembers([input], {
+    memberStart: () => undefined,
+    compressed: () => undefined,
+    async data(chunk) {
+      total += chunk.length;
+      largest = Math.max(largest, chunk.length);
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - baseline);
+      // A sink that yields to the event loop on every chunk: zlib must wait for it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+    memberEnd: () => undefined,
+  }, { maxDecompressedBytes: 2 * size, maxRatio: 2000, maxMembers: 1 });
+  assert.equal(total, size);
+  assert.ok(largest <= 1024 * 1024, `chunks are at most 1 MiB, got ${largest}`);
+  assert.ok(peak < 64 * 1024 ** 2, `external memory grew by ${Math.round(peak / 1024 ** 2)} MiB while inflating`);
+});
+
+test('gzip members: the compressed bytes a sink is given may be reused by the source; a copy keeps them', async () => {
+  const members = [gzipSync(randomBytes(3000)), gzipSync(Buffer.from('x'.repeat(100_000))), gzipSync(randomBytes(70_000))];
+  const input = Buffer.concat(members);
+  // A source that reuses one buffer and scribbles over it once the next chunk is asked for.
+  async function* reusing(): AsyncGenerator<Buffer> {
+    const buf = Buffer.alloc(4096);
+    for (let off = 0; off < input.length; off += buf.length) {
+      const n = input.copy(buf, 0, off, off + buf.length);
+      yield buf.subarray(0, n);
+      buf.fill(0xa5);
+    }
+  }
+  const kept: Buffer[][] = [];
+  await readGzipMembers(reusing(), {
+    memberStart: () => void kept.push([]),
+    compressed: (c) => void kept.at(-1)?.push(Buffer.from(c)),
+    data: () => undefined,
+    memberEnd: () => undefined,
+  }, CAPS);
+  assert.deepEqual(kept.map((k) => Buffer.concat(k)), members);
+});

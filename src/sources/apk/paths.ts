@@ -9,7 +9,8 @@ export function unsafePathReason(name: string): string | undefined {
   if (name === '') return 'empty path';
   if (name.includes('\0')) return 'NUL byte in path';
   if (name.startsWith('/')) return 'absolute path';
-  if (name.split('/').some((part) => part === '..')) return 'path climbs out of the root with ".."';
+  // Split only when ".." occurs at all (rare): this runs for every entry of every package.
+  if (name.includes('..') && name.split('/').some((part) => part === '..')) return 'path climbs out of the root with ".."';
   return undefined;
 }
 

@@ -151,3 +151,22 @@ test('readApk: a .PKGINFO without pkgname is reported, not thrown', async () => 
   assert.equal(apk.control.pkginfo.ok, false);
   assert.ok(!apk.control.pkginfo.ok && apk.control.pkginfo.problems.some((p) => p.includes('pkgname')));
 });
+
+test('readApk: a source that reuses its buffer (the local file reader does) reads the same package', needsRealdata(), async () => {
+  for (const path of [`${PACKAGES}/replayout-1.0.0-r0.apk`, 'chainguard-dev-apko/internal/cli/testdata/packages/x86_64/tzdata-2023c-r0.apk']) {
+    const original = readFileSync(realdata(path));
+    async function* reusing(size: number): AsyncGenerator<Buffer> {
+      const buf = Buffer.alloc(size);
+      for (let off = 0; off < original.length; off += size) {
+        const n = original.copy(buf, 0, off, off + size);
+        yield buf.subarray(0, n);
+        buf.fill(0x5a); // what a consumer kept without copying is now garbage
+      }
+    }
+    const expected = await read(original);
+    for (const size of [512, 4096, 1024 * 1024]) {
+      const got = await readApk(reusing(size), DEFAULT_LIMITS);
+      assert.deepEqual(got, expected, `${path} read in reused chunks of ${size}`);
+    }
+  }
+});

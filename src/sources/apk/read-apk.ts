@@ -55,8 +55,8 @@ type Role = 'first' | 'control' | 'data';
 
 /**
  * Reads an apk v2 package in one streaming pass: splits the gzip members, keeps the (small)
- * signature and control segments, and streams the data segment through tar-stream, hashing every
- * file. Nothing is written to disk; memory does not grow with the size of the package's files.
+ * signature and control segments, and streams the data segment through the tar reader
+ * (sources/tar), hashing every file. Nothing is written to disk; memory does not grow with the size of the package's files.
  * Throws VouchError (INPUT_MALFORMED, LIMIT_EXCEEDED) when the input is not a readable apk.
  */
 export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limits: ApkReadLimits): Promise<ApkContents> {
@@ -95,7 +95,8 @@ export async function readApk(source: AsyncIterable<Uint8Array> | Iterable<Uint8
     compressed(chunk) {
       if (role === 'data') dataHash?.update(chunk);
       else {
-        compressed.push(chunk);
+        // Copied: the source may reuse its buffer for the next chunk.
+        compressed.push(Buffer.from(chunk));
         compressedSize += chunk.length;
         if (compressedSize > segmentMax) {
           fail('LIMIT_EXCEEDED', `apk ${role === 'first' ? 'signature' : 'control'} segment is larger than ${segmentMax} bytes`);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isVouchError } from '../../errors.js';
 import { DEFAULT_LIMITS } from '../../pipeline/options.js';
+import { END, entry, file, gnuLong, pax, tar } from '../../testing/raw-tar.js';
 import { needsRealdata, realdata } from '../../testing/realdata.js';
 import { buildApkIndex, endlessApkIndex, randomIndexLines, tarOf } from './build-apk.js';
 import { DEFAULT_APK_INDEX_CAPS, readApkIndex } from './read-index.js';
@@ -96,4 +97,53 @@ test('readApkIndex: DESCRIPTION and the line count are reported', async () => {
   assert.equal(index.description, 'synthetic');
   assert.equal(index.lineCount, 5);
   assert.equal(index.packageCount, 2);
+});
+
+const INDEX_TEXT = 'C:Q1aaaaaaaaaaaaaaaaaaaaaaaaaaa=\nP:a\nV:1-r0\nA:x86_64\nS:10\n\nC:Q1bbbbbbbbbbbbbbbbbbbbbbbbbbb=\nP:b\nV:2-r0\nA:x86_64\nS:20\n';
+
+const unsignedIndex = (tarBytes: Buffer): Buffer => gzipSync(tarBytes);
+const malformed = (e: unknown): boolean => isVouchError(e) && e.code === 'INPUT_MALFORMED';
+
+test('readApkIndex: the tar rules of every vouch reader hold for the index (end of archive, names, non-UTF-8)', async () => {
+  const plain = await readFor(unsignedIndex(tar([file('DESCRIPTION', 'x'), file('APKINDEX', INDEX_TEXT)])), 'b');
+  assert.deepEqual(plain.matches.map((r) => r.version), ['2-r0']);
+  // An index hidden after the end-of-archive marker: Go's reader stops there, tar-stream read on.
+  await assert.rejects(readFor(unsignedIndex(tar([file('DESCRIPTION', 'x')], file('APKINDEX', INDEX_TEXT))), 'b'), malformed);
+  // A PAX global header (three readers, three readings) and contradicting names are refused.
+  await assert.rejects(readFor(unsignedIndex(tar([pax({ path: 'APKINDEX' }, 'g'), file('APKINDEX', INDEX_TEXT)])), 'b'), malformed);
+  await assert.rejects(readFor(unsignedIndex(tar([pax({ path: 'APKINDEX' }), gnuLong('DESCRIPTION'), file('x', INDEX_TEXT)])), 'b'), malformed);
+  // A PAX path names the entry, as in Go; a name that is APKINDEX only after a lossy UTF-8
+  // decoding is not the index.
+  assert.equal((await readFor(unsignedIndex(tar([pax({ path: 'APKINDEX' }), file('other', INDEX_TEXT)])), 'a')).matches.length, 1);
+  await assert.rejects(readFor(unsignedIndex(tar([file(Buffer.from('APKINDEX\xff', 'latin1'), INDEX_TEXT)])), 'a'), (e: unknown) => malformed(e) && /holds no APKINDEX/.test((e as Error).message));
+  // A directory named APKINDEX is not the index either.
+  await assert.rejects(readFor(unsignedIndex(tar([entry({ name: 'APKINDEX', type: '5' })])), 'a'), malformed);
+  assert.equal(END.length, 1024);
+});
+
+test('readApkIndex: mutated tar bytes inside the index are refused or read, never a crash or a hang', { timeout: 120_000 }, async () => {
+  const original = tar([file('DESCRIPTION', 'v3.20'), pax({ comment: 'x'.repeat(300) }), file('APKINDEX', INDEX_TEXT.repeat(20))]);
+  let seed = 0x9e3779b9;
+  const next = (): number => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed;
+  };
+  let refused = 0;
+  for (let i = 0; i < 1500; i++) {
+    const mutated = Buffer.from(original);
+    // One to four bytes, biased towards the header blocks where the parser decides things.
+    for (let k = 0; k <= next() % 4; k++) {
+      const at = next() % 3 === 0 ? next() % mutated.length : (next() % 4) * 512 + (next() % 512);
+      mutated[at % mutated.length] = next() % 256;
+    }
+    try {
+      const index = await readFor(unsignedIndex(mutated), 'a', 1 + (next() % 9000));
+      assert.ok(index.packageCount <= 40, `mutation ${i}: more packages than the index holds`);
+    } catch (err) {
+      assert.ok(isVouchError(err), `mutation ${i}: ${String(err)}`);
+      assert.ok(['INPUT_MALFORMED', 'LIMIT_EXCEEDED'].includes(err.code), `mutation ${i}: ${err.code}`);
+      refused += 1;
+    }
+  }
+  assert.ok(refused > 100, `only ${refused} of 1500 mutations were refused`);
 });

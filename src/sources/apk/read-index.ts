@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import tar from 'tar-stream';
 import { fail, isVouchError, messageOf, VouchError } from '../../errors.js';
+import { ChunkChannel } from '../tar/channel.js';
+import { readTar } from '../tar/reader.js';
 import { readGzipMembers } from './gzip-members.js';
 import type { GzipMemberSink } from './gzip-members.js';
 import { ApkIndexParser } from './index-parser.js';
 import type { ApkIndexRecord } from './index-parser.js';
 import { isSignatureEntryName, signatureEntriesOf } from './signature-entries.js';
 import type { ApkSignatureEntry } from './signature-entries.js';
+import { assertIndexFileSize, DEFAULT_APK_INDEX_CAPS } from './index-caps.js';
+import type { ApkIndexCaps } from './index-caps.js';
 import { readSmallTar } from './small-tar.js';
-import { writeWithBackpressure } from './stream-util.js';
 
 export interface ApkIndexLimits {
   readonly maxDecompressedBytes: number;
@@ -17,32 +19,8 @@ export interface ApkIndexLimits {
   readonly maxDocumentBytes: number;
 }
 
-/**
- * Caps of the index itself, far below the package caps: real indexes are megabytes (Alpine
- * main: about 1 MB compressed, 5 MB of text; Wolfi's full history: tens of MB), never
- * gigabytes, so an endless but valid gzip stream is stopped early instead of at 8 GiB.
- */
-export interface ApkIndexCaps {
-  /** Bytes of APKINDEX.tar.gz read (compressed): bounds the download as well. */
-  readonly maxIndexBytes: number;
-  /** Bytes the index decompresses to (signature segment, DESCRIPTION and APKINDEX). */
-  readonly maxIndexDecompressedBytes: number;
-  /** Lines of APKINDEX text. */
-  readonly maxIndexLines: number;
-}
-
-export const DEFAULT_APK_INDEX_CAPS: ApkIndexCaps = {
-  maxIndexBytes: 64 * 1024 ** 2,
-  maxIndexDecompressedBytes: 512 * 1024 ** 2,
-  maxIndexLines: 10_000_000,
-};
-
-/** Fails when an index file is (or is declared to be) larger than the cap. */
-export function assertIndexFileSize(size: number, caps: ApkIndexCaps): void {
-  if (size > caps.maxIndexBytes) {
-    fail('LIMIT_EXCEEDED', `APKINDEX.tar.gz is larger than ${caps.maxIndexBytes} bytes (raise with --max-index-size)`);
-  }
-}
+export { DEFAULT_APK_INDEX_CAPS } from './index-caps.js';
+export type { ApkIndexCaps } from './index-caps.js';
 
 /** DESCRIPTION is one line (a release or commit); more than this is kept only in part. */
 const MAX_DESCRIPTION = 1024;
@@ -95,39 +73,45 @@ export async function readApkIndex(
   let embeddedSignature = false;
   let hasApkIndex = false;
 
-  const extract = tar.extract();
+  // The signed members' decompressed bytes go to vouch's tar reader as they come (it pulls them),
+  // so the index is read with the same tar rules as packages and layers (sources/tar).
+  const indexTar = new ChunkChannel();
   let consumerError: unknown;
   const consumer = (async () => {
     let entries = 0;
-    for await (const entry of extract) {
+    for await (const entry of readTar(indexTar)) {
       entries += 1;
       if (entries > 64) fail('LIMIT_EXCEEDED', 'APKINDEX.tar.gz has more than 64 entries');
-      const name = entry.header.name;
+      const { name, type } = entry.header;
       if (isSignatureEntryName(name)) embeddedSignature = true;
-      if (name === 'APKINDEX' && (entry.header.type ?? 'file') === 'file') {
+      if (name === 'APKINDEX' && type === 'file') {
         if (hasApkIndex) fail('INPUT_MALFORMED', 'APKINDEX.tar.gz holds more than one APKINDEX');
         hasApkIndex = true;
-        for await (const chunk of entry) parser.push(chunk as Buffer);
+        for await (const chunk of entry.content) parser.push(chunk);
         parser.end();
-      } else if (name === 'DESCRIPTION' && (entry.header.type ?? 'file') === 'file') {
+      } else if (name === 'DESCRIPTION' && type === 'file') {
         if (description !== undefined) fail('INPUT_MALFORMED', 'APKINDEX.tar.gz holds more than one DESCRIPTION');
         const kept: Buffer[] = [];
         let keptSize = 0;
-        for await (const chunk of entry) {
-          const c = chunk as Buffer;
-          if (keptSize < MAX_DESCRIPTION) kept.push(c.subarray(0, MAX_DESCRIPTION - keptSize));
-          keptSize += c.length;
+        for await (const chunk of entry.content) {
+          // Copied: the chunk is a view of a buffer the reader moves on from.
+          if (keptSize < MAX_DESCRIPTION) kept.push(Buffer.from(chunk.subarray(0, MAX_DESCRIPTION - keptSize)));
+          keptSize += chunk.length;
         }
         description = Buffer.concat(kept);
-      } else entry.resume();
+      }
     }
   })().catch((err: unknown) => {
     consumerError = isVouchError(err)
       ? err
       : new VouchError({ code: 'INPUT_MALFORMED', message: `APKINDEX.tar.gz is not a readable tar stream: ${messageOf(err)}`, cause: err });
-    extract.destroy();
   });
-  const toTar = (chunk: Buffer): Promise<void> => writeWithBackpressure(extract, chunk, () => consumerError);
+  const toTar = async (chunk: Buffer): Promise<void> => {
+    if (!(await indexTar.push(chunk))) {
+      await consumer;
+      throw consumerError ?? new VouchError({ code: 'INPUT_MALFORMED', message: 'APKINDEX.tar.gz: data after the end of the tar archive' });
+    }
+  };
   const signedCompressed = (chunk: Buffer): void => {
     for (const h of Object.values(hashes)) h.update(chunk);
   };
@@ -138,7 +122,8 @@ export async function readApkIndex(
     },
     compressed(chunk) {
       if (role === 'signed') signedCompressed(chunk);
-      else headCompressed.push(chunk);
+      // Copied: the source may reuse its buffer for the next chunk.
+      else headCompressed.push(Buffer.from(chunk));
     },
     async data(chunk) {
       decompressed += chunk.length;
@@ -187,10 +172,10 @@ export async function readApkIndex(
       sink,
       { maxDecompressedBytes: limits.maxDecompressedBytes, maxRatio: limits.maxRatio, maxMembers: 1024 },
     );
-    extract.end(undefined);
+    indexTar.end();
   } catch (err) {
     // The tar reader stops with the producer's error, so whichever failed first is reported.
-    extract.destroy(err instanceof Error ? err : new Error(String(err)));
+    indexTar.fail(err);
     await consumer;
     // When the tar reader failed first, its error is the cause; the producer only saw it stop.
     throw consumerError ?? err;

@@ -96,3 +96,23 @@ test('loadApkKeyring: a key path that is not a regular file, or is huge, is refu
   rmSync(fifo);
   rmSync(huge);
 });
+
+test('loadApkKeyring: keys parsed once per process are told apart by their bytes, never by their path', async () => {
+  const sub = join(dir, 'memo');
+  mkdirSync(sub);
+  const pemOf = (): string => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const first = pemOf();
+  writeFileSync(join(sub, 'a.rsa.pub'), first);
+  writeFileSync(join(sub, 'b.rsa.pub'), first);
+  const twice = await loadApkKeyring({ keys: [], keyrings: [sub] });
+  assert.deepEqual(twice.keys.map((k) => [k.name, k.path]), [['a.rsa.pub', join(sub, 'a.rsa.pub')], ['b.rsa.pub', join(sub, 'b.rsa.pub')]]);
+  assert.equal(twice.keys[0]?.fingerprint, twice.keys[1]?.fingerprint);
+  // The same path with other bytes is another key: the file is read every time.
+  writeFileSync(join(sub, 'a.rsa.pub'), pemOf());
+  const changed = await loadApkKeyring({ keys: [join(sub, 'a.rsa.pub')], keyrings: [] });
+  assert.notEqual(changed.keys[0]?.fingerprint, twice.keys[0]?.fingerprint);
+  // Bytes that were refused are refused again; a private key never becomes a cached public key.
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  writeFileSync(join(sub, 'a.rsa.pub'), rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }));
+  for (let i = 0; i < 2; i++) await assert.rejects(loadApkKeyring({ keys: [join(sub, 'a.rsa.pub')], keyrings: [] }), invalid);
+});

@@ -85,6 +85,9 @@ export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
     if (isVouchError(err) && err.code === 'LIMIT_EXCEEDED') throw err;
     return fail('TRUST_MATERIAL_INVALID', messageOf(err), { cause: err });
   }
+  const text = pem.toString('latin1');
+  const known = parsedKeys.get(text);
+  if (known) return { name: basename(path), path, ...known };
   refusePrivateKey(path, pem);
   let key: KeyObject;
   try {
@@ -102,7 +105,10 @@ export async function loadApkKey(path: string): Promise<ApkTrustedKey> {
     });
   }
   const der = key.export({ type: 'spki', format: 'der' });
-  return { name: basename(path), path, key, modulusBytes: Math.ceil(bits / 8), fingerprint: createHash('sha256').update(der).digest('hex') };
+  const parsed: ParsedKey = { key, modulusBytes: Math.ceil(bits / 8), fingerprint: createHash('sha256').update(der).digest('hex') };
+  if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
+  parsedKeys.set(text, parsed);
+  return { name: basename(path), path, ...parsed };
 }
 
 /** "an EC", "an Ed25519": key types as people write them. */
@@ -128,6 +134,18 @@ function keyTypeText(type: string | undefined): string {
       return `a ${type ?? 'unknown'}`;
   }
 }
+
+type ParsedKey = Pick<ApkTrustedKey, 'key' | 'modulusBytes' | 'fingerprint'>;
+
+/**
+ * Public keys already parsed in this process, keyed by the exact bytes of the file. A batch or a
+ * server loads the same keyring for every subject; parsing it again (the private-key probe, the
+ * public-key parse, the DER export) cost more than verifying a small package. The file is still
+ * read every time, so a key file that changed is parsed afresh; only bytes that already parsed
+ * to an RSA public key are ever found here (refusals are not cached). Bounded: cleared when full.
+ */
+const parsedKeys = new Map<string, ParsedKey>();
+const MAX_PARSED_KEYS = 1024;
 
 /** Any PEM private key block: PRIVATE KEY, RSA/EC/ENCRYPTED/OPENSSH PRIVATE KEY, ... (bounded, linear). */
 const PRIVATE_PEM = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/;
