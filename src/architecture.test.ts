@@ -28,8 +28,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   // cache: verdicts stored by a key of digests; it knows reports only as types.
   cache: ['report'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
-  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache'],
+  // vsa: verification summaries, written after and used instead of a verification.
+  vsa: ['evidence', 'sources', 'trust', 'attestations', 'pipeline', 'policy', 'report'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'vsa'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'vsa'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

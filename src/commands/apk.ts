@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
+import { vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags } from '../cli/flags.js';
 import { toApkOptions } from '../cli/options.js';
 
@@ -24,6 +25,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     ...verifyFlags,
     ...limitFlags,
     ...networkFlags,
+    ...vsaWriteFlags,
     'apk-key': Flags.string({ summary: 'Trusted RSA public key (PEM) for apk signatures (repeatable).', multiple: true }),
     keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable).', multiple: true }),
     repository: Flags.string({ summary: 'Repository (URL or directory) whose <arch>/APKINDEX.tar.gz (or, flat, APKINDEX.tar.gz) names the package; or the index file.' }),
@@ -38,8 +40,10 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     const ctx = this.contextFrom(flags);
     const options = toApkOptions(args.package, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    const writer = await vsaWriterFrom(flags);
     const { collectApkEvidence } = await import('../pipeline/apk.js');
     const evidence = await collectApkEvidence(options, ctx);
-    await this.judge(evidence, policies, flags, ctx);
+    const report = await this.judge(evidence, policies, flags, ctx);
+    await writer?.write(report, ctx);
   }
 }

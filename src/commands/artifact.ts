@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
+import { vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
 
@@ -23,6 +24,7 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
     ...verifyFlags,
     ...limitFlags,
     ...networkFlags,
+    ...vsaWriteFlags,
     bundle: Flags.string({ summary: 'Sigstore bundle (JSON) holding the signature over the artifact.' }),
     attestation: Flags.string({
       summary: 'Provenance: Sigstore bundle, DSSE envelope, JSON lines of either, or gcloud provenance JSON (repeatable).',
@@ -38,8 +40,10 @@ Keyless verification needs the expected signer: --certificate-identity[-regexp] 
     requireSourceUri(flags, flags.policy ?? []);
     const options = toArtifactOptions(args.artifact, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    const writer = await vsaWriterFrom(flags);
     const { collectArtifactEvidence } = await import('../pipeline/artifact.js');
     const evidence = await collectArtifactEvidence(options, ctx);
-    await this.judge(evidence, policies, flags, ctx);
+    const report = await this.judge(evidence, policies, flags, ctx);
+    await writer?.write(report, ctx);
   }
 }
