@@ -10,6 +10,7 @@ import type { RunContext } from '../context.js';
 import { messageOf, VouchError } from '../errors.js';
 import type { ImageOptions } from '../pipeline/options.js';
 import type { Report } from '../report/types.js';
+import type { ImageVsaOptions } from '../vsa/index.js';
 import { parseDuration } from './base-command.js';
 import { readInputFile } from '../pipeline/input-file.js';
 
@@ -80,7 +81,7 @@ export async function vsaWriterFrom(flags: FlagBag, imageReference?: string): Pr
 }
 
 /** --vsa-public-key and friends, read into the library's options; undefined without --vsa-public-key. */
-export async function vsaUseFrom(flags: FlagBag, maxDocumentBytes: number): Promise<import('../vsa/index.js').ImageVsaOptions | undefined> {
+export async function vsaUseFrom(flags: FlagBag, maxDocumentBytes: number): Promise<ImageVsaOptions | undefined> {
   const keyPaths = strs(flags, 'vsa-public-key');
   const file = str(flags, 'vsa');
   const maxAge = str(flags, 'vsa-max-age');

@@ -48,13 +48,13 @@ export function vsaStatement(report: Report): VsaStatement {
 }
 
 /**
- * Every signature and attestation the verification read whose bytes it can name by digest,
- * sorted; the URI says where it was found.
+ * Every signature and attestation the verification relied on (verified) whose bytes it can name
+ * by digest, sorted; the URI says where it was found. Unverified ones were read but proved nothing.
  */
 function inputAttestations(evidence: Evidence): ResourceDescriptor[] {
   const out = new Map<string, ResourceDescriptor>();
   for (const s of [...evidence.signatures, ...evidence.attestations]) {
-    if (s.digest === undefined) continue;
+    if (s.digest === undefined || !s.verified) continue;
     out.set(`${s.source}\n${s.digest}`, { uri: s.source, digest: digestSet(s.digest) });
   }
   return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);

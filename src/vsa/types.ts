@@ -3,6 +3,7 @@
  * statement whose predicate says which verifier judged which resource against which policy, when,
  * and with what result. https://slsa.dev/spec/v1.0/verification_summary
  */
+import type { KeyObject } from 'node:crypto';
 
 export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
@@ -44,7 +45,7 @@ export interface VsaStatement {
 export interface TrustedVsaKey {
   /** Where the key came from (a file name), for messages. */
   readonly name: string;
-  readonly publicKey: import('node:crypto').KeyObject;
+  readonly publicKey: KeyObject;
   /** slsa-verifier's key id: `SHA256:` + unpadded base64 of SHA-256 over the DER public key. */
   readonly keyId: string;
   /** sigstore-go's bundle hint: padded base64 of the same SHA-256. */
