@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../testing/cli.js';
 import type { CliResult } from '../testing/cli.js';
-import { needsRegistry, pushLayoutDir, startRegistry, tempDir } from '../testing/registry.js';
+import { needsRegistry, pushLayoutDir, startProxy, startRegistry, tempDir } from '../testing/registry.js';
 import type { TestRegistry } from '../testing/registry.js';
 import { SAMPLE_KEYS, sampleManifest, samplePath } from '../testing/sample.js';
 
@@ -105,6 +105,60 @@ test('a failing image gets a FAILED VSA, which never admits it', opts, async () 
   const foreign = await runCli(['image', image('sample/modified'), ...trust, '--vsa-public-key', keys.ciPub, '--vsa', join(tmp.dir, 'hello.vsa.json'), '--format', 'json']);
   assert.equal(foreign.code, 1, foreign.stderr);
   assert.match(reportOf(foreign).evidence.vsa?.reason ?? '', /^VSA_SUBJECT_MISMATCH/);
+});
+
+/**
+ * The referrers path. No registry installed here serves the OCI 1.1 referrers API, so a loopback
+ * proxy in front of the real docker-registry adds it, as registries that have it behave: a
+ * manifest PUT with a subject is stored upstream, answered with OCI-Subject, and listed by
+ * GET /v2/<repo>/referrers/<digest>. Everything else is the real registry.
+ */
+test('with a referrers API, the VSA is attached as an OCI 1.1 referrer and found there', opts, async () => {
+  assert.ok(reg);
+  const upstream = reg.url;
+  const referrers: Record<string, unknown>[] = [];
+  const proxy = await startProxy(upstream, async (req, res) => {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && /\/referrers\/sha256:[0-9a-f]{64}$/.test(url)) {
+      const digest = url.slice(url.lastIndexOf('/') + 1);
+      const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: referrers.filter((r) => r['subject'] === digest).map(({ subject: _s, ...d }) => d) });
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(body);
+      return true;
+    }
+    if (req.method === 'PUT' && /\/manifests\//.test(url)) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      const up = await fetch(new URL(url, upstream), { method: 'PUT', body, headers: { 'content-type': req.headers['content-type'] ?? '' } });
+      const doc = JSON.parse(body.toString()) as { subject?: { digest: string }; artifactType?: string; mediaType: string; annotations?: Record<string, string> };
+      const headers: Record<string, string> = { 'docker-content-digest': up.headers.get('docker-content-digest') ?? '' };
+      if (up.status === 201 && doc.subject) {
+        referrers.push({ subject: doc.subject.digest, mediaType: doc.mediaType, digest: headers['docker-content-digest'], size: body.length, artifactType: doc.artifactType, annotations: doc.annotations });
+        headers['oci-subject'] = doc.subject.digest;
+      }
+      res.writeHead(up.status, headers).end(await up.text());
+      return true;
+    }
+    return false;
+  });
+  try {
+    // A repository of its own: the .att tag of sample/hello has the other tests' VSAs.
+    await pushLayoutDir(reg, samplePath(manifest.image.layout), 'sample/referrers');
+    const ref = `${proxy.host}/sample/referrers:${manifest.image.tag}`;
+    const ci = await runCli(['image', ref, ...trust, '--vsa-key', keys.ciKey, '--vsa-attach']);
+    assert.equal(ci.code, 0, ci.stderr);
+    assert.match(ci.stderr, /attached as a referrer/);
+    assert.equal(referrers.length, 1);
+    assert.equal(referrers[0]?.['artifactType'], 'application/vnd.dev.sigstore.bundle.v0.3+json');
+    assert.deepEqual(referrers[0]?.['annotations'], { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/verification_summary/v1', 'dev.sigstore.bundle.content': 'dsse-envelope' });
+    const admit = await runCli(['image', ref, ...trust, '--vsa-public-key', keys.ciPub, '--format', 'json']);
+    assert.equal(admit.code, 0, admit.stderr);
+    const vsa = reportOf(admit).evidence.vsa;
+    assert.equal(vsa?.used, true, JSON.stringify(vsa));
+    assert.match(vsa?.source ?? '', /referrer sha256:/);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('--vsa-attach needs a registry image; VSA flags without their key are usage errors', async () => {

@@ -60,11 +60,12 @@ export class RegistryPusher {
     const location = header(start.headers, 'location');
     if (!location) fail('NETWORK', `${this.name}: the blob upload answer has no Location`);
     const url = new URL(location, this.base);
-    // The upload must continue on the registry that started it: a Location on another host would
-    // be sent the blob and, with it, our Authorization.
-    if (url.host !== new URL(this.base).host) fail('NETWORK', `${this.name}: the registry sent the upload to another host (${hostOf(url.toString())}); vouch uploads only to the registry itself`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.plainHttp)) fail('NETWORK', `${this.name}: the registry sent the upload to ${url.protocol}, which this registry may not use`);
     url.searchParams.set('digest', digest);
-    const put = await this.send({ method: 'PUT', url: url.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    // Credentials belong to the registry's own host: an upload location on another host (storage
+    // behind a proxy, or wherever a hostile registry points) gets the blob, never the credentials.
+    const sameHost = url.host === new URL(this.base).host;
+    const put = await this.send({ method: 'PUT', url: url.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes }, sameHost);
     await discard(put);
     if (put.status !== 201) return this.unexpected(put, `blob ${digest}`);
     return digest;
@@ -94,7 +95,8 @@ export class RegistryPusher {
     await this.http.close();
   }
 
-  private async send(req: HttpRequest): Promise<HttpResponse> {
+  private async send(req: HttpRequest, credentials = true): Promise<HttpResponse> {
+    if (!credentials) return this.http.send(req);
     const withAuth = (): HttpRequest => ({ ...req, headers: { ...(req.headers ?? {}), ...(this.authorization !== undefined && { authorization: this.authorization }) } });
     let res = await this.http.send(withAuth());
     if (res.status !== 401) return res;
