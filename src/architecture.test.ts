@@ -33,8 +33,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   library: ['evidence', 'pipeline', 'policy', 'report'],
   // batch: many subjects per run (runner, sharding, JSONL lines, summaries, cache wiring).
   batch: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'sources', 'trust'],
-  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library', 'batch'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library', 'batch'],
+  // vsa: verification summaries, written after and used instead of a verification.
+  vsa: ['evidence', 'sources', 'trust', 'attestations', 'pipeline', 'policy', 'report'],
+  cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library', 'batch', 'vsa'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library', 'batch', 'vsa'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

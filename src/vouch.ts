@@ -15,6 +15,7 @@ import PolicyLint from './commands/policy/lint.js';
 import PolicyTest from './commands/policy/test.js';
 import Rootfs from './commands/rootfs.js';
 import Sbom from './commands/sbom.js';
+import VsaVerify from './commands/vsa/verify.js';
 
 export { execute } from '@oclif/core';
 export { commandNotFound as COMMAND_NOT_FOUND, VouchHelp as HELP } from './cli/command-not-found.js';
@@ -30,4 +31,5 @@ export const COMMANDS = {
   'policy:test': PolicyTest,
   rootfs: Rootfs,
   sbom: Sbom,
+  'vsa:verify': VsaVerify,
 };

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BatchCommand } from '../cli/batch-command.js';
 import { verifyFlags } from '../cli/base-command.js';
 import { batchFlags } from '../cli/batch-flags.js';
+import { vsaRequested, vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags } from '../cli/flags.js';
 import { policyTimeout } from '../cli/base-command.js';
 import { toApkOptions } from '../cli/options.js';
@@ -34,6 +35,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     ...batchFlags,
     ...limitFlags,
     ...networkFlags,
+    ...vsaWriteFlags,
     'apk-key': Flags.string({ summary: 'Trusted RSA public key (PEM) for apk signatures (repeatable).', multiple: true }),
     keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable).', multiple: true }),
     repository: Flags.string({ summary: 'Repository (URL or directory) whose <arch>/APKINDEX.tar.gz (or, flat, APKINDEX.tar.gz) names the package; or the index file.' }),
@@ -54,6 +56,16 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     const settings = this.batchSettings(flags, targets.length > 1 || flags.all);
     const options = toApkOptions(targets[0] ?? '', flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    if (vsaRequested(flags)) {
+      // A verification summary is about one subject: signed after it, or used instead of it.
+      if (settings.batch || settings.cache !== undefined) throw new VouchError({ code: 'USAGE', message: 'the --vsa flags take one subject, without --format jsonl, sharding or --cache' });
+      const writer = await vsaWriterFrom(flags);
+      const { collectApkEvidence } = await import('../pipeline/apk.js');
+      const evidence = await collectApkEvidence(options, ctx);
+      const report = await this.judge(evidence, policies, flags, ctx);
+      await writer?.write(report, ctx);
+      return;
+    }
     const cache = await this.cacheFor(settings, ctx);
     const [{ apkPlan }, { judgeWith }] = await Promise.all([import('../batch/apk-plan.js'), import('../batch/verify.js')]);
     const judge = judgeWith(policies, ctx.now, policyTimeout(flags['policy-timeout']));

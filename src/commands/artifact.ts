@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BatchCommand } from '../cli/batch-command.js';
 import { policyTimeout, verifyFlags } from '../cli/base-command.js';
 import { batchFlags } from '../cli/batch-flags.js';
+import { vsaRequested, vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toArtifactOptions } from '../cli/options.js';
 import { VouchError } from '../errors.js';
@@ -31,6 +32,7 @@ Several files are each verified against the same --bundle and --attestation file
     ...batchFlags,
     ...limitFlags,
     ...networkFlags,
+    ...vsaWriteFlags,
     bundle: Flags.string({ summary: 'Sigstore bundle (JSON) holding the signature over the artifact.' }),
     attestation: Flags.string({
       summary: 'Provenance: Sigstore bundle, DSSE envelope, JSON lines of either, or gcloud provenance JSON (repeatable).',
@@ -49,6 +51,16 @@ Several files are each verified against the same --bundle and --attestation file
     requireSourceUri(flags, flags.policy ?? []);
     const options = toArtifactOptions(targets[0] ?? '', flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    if (vsaRequested(flags)) {
+      // A verification summary is about one subject: signed after it, or used instead of it.
+      if (settings.batch || settings.cache !== undefined) throw new VouchError({ code: 'USAGE', message: 'the --vsa flags take one subject, without --format jsonl, sharding or --cache' });
+      const writer = await vsaWriterFrom(flags);
+      const { collectArtifactEvidence } = await import('../pipeline/artifact.js');
+      const evidence = await collectArtifactEvidence(options, ctx);
+      const report = await this.judge(evidence, policies, flags, ctx);
+      await writer?.write(report, ctx);
+      return;
+    }
     const cache = await this.cacheFor(settings, ctx);
     const [{ artifactPlan }, { judgeWith }] = await Promise.all([import('../batch/sigstore-plan.js'), import('../batch/verify.js')]);
     const judge = judgeWith(policies, ctx.now, policyTimeout(flags['policy-timeout']));

@@ -14,8 +14,8 @@
 
 export const EVIDENCE_SCHEMA_VERSION = 'vouch.dev/evidence/v1';
 
-/** apk-index: an apk repository index verified on its own (never a package); rootfs: a root filesystem (vouch rootfs). */
-export type SubjectKind = 'image' | 'apk' | 'apk-index' | 'artifact' | 'rootfs';
+/** apk-index: an apk repository index verified on its own (never a package); rootfs: a root filesystem (vouch rootfs); vsa: a verification summary checked by `vouch vsa verify`. */
+export type SubjectKind = 'image' | 'apk' | 'apk-index' | 'artifact' | 'rootfs' | 'vsa';
 
 export interface Subject {
   readonly kind: SubjectKind;
@@ -98,6 +98,8 @@ export interface SignatureEvidence {
   readonly attachedTo?: string;
   /** Signing time established by a transparency log or timestamp authority. */
   readonly signedAt?: string;
+  /** sha256 of the signature document as read (image: the attached layer blob), where known. */
+  readonly digest?: string;
 }
 
 /** One in-toto attestation found for the subject. Sorted by (predicateType, source). */
@@ -117,6 +119,8 @@ export interface AttestationEvidence {
   readonly source: string;
   readonly attachedTo?: string;
   readonly subjects?: readonly { readonly name?: string; readonly digest: Readonly<Record<string, string>> }[];
+  /** sha256 of the attestation document as read (image: the attached layer blob), where known. */
+  readonly digest?: string;
 }
 
 /** A version-independent view of one SLSA provenance (v0.2 or v1; v0.1 from Google Cloud Build). Sorted by source. */
@@ -235,4 +239,29 @@ export interface Evidence {
   readonly expectations: Readonly<Record<string, string | readonly string[] | boolean>>;
   /** Notes the report must show loudly, e.g. "transparency log checks were disabled". */
   readonly warnings: readonly string[];
+  /**
+   * Present when a verification summary (VSA) was offered or looked for (`--vsa-public-key`):
+   * whether one was relied on instead of verifying again, and why (or why not).
+   */
+  readonly vsa?: VsaEvidence;
+}
+
+/**
+ * used: true only when a VSA signed by a trusted key, for this digest and these policies, passed,
+ * from a trusted verifier and young enough, stood in for the verification. Otherwise the subject
+ * was verified in full and `reason` says why no VSA was relied on.
+ */
+export interface VsaEvidence {
+  readonly used: boolean;
+  /** sha256 of the VSA document relied on (or, when none was, of the last one considered). */
+  readonly digest?: string;
+  /** The VSA's verifier.id. */
+  readonly verifier?: string;
+  readonly reason: string;
+  /** Where it came from: the --vsa file, a referrer, the cosign .att tag. */
+  readonly source?: string;
+  /** The VSA's timeVerified. */
+  readonly timeVerified?: string;
+  /** The key that signed it (file name). */
+  readonly key?: string;
 }

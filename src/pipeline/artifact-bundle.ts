@@ -3,6 +3,7 @@
  * artifact-inputs.ts), optionally looks the log entry up online, verifies, and turns the result
  * into checks and a signature record.
  */
+import { createHash } from 'node:crypto';
 import type { RunContext } from '../context.js';
 import { fail } from '../errors.js';
 import type { Check, SignatureEvidence } from '../evidence/index.js';
@@ -62,7 +63,7 @@ export async function collectBundleEvidence(options: ArtifactOptions, input: Bun
   } else {
     result = verifyOne(parsed);
   }
-  return { checks: toChecks(result, parsed), signatures: [toSignature(result, source)], warnings: result.warnings };
+  return { checks: toChecks(result, parsed), signatures: [{ ...toSignature(result, source), digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` }], warnings: result.warnings };
 }
 
 function toChecks(result: BundleVerification, parsed: ParsedBundle): Check[] {

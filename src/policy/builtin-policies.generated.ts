@@ -336,5 +336,25 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = {
       }
     ],
     "waivers": []
+  },
+  "vsa": {
+    "name": "vsa",
+    "source": "builtin:vsa",
+    "digest": "sha256:48e5c24a574e11e048918b6f9d0f00665fa337650f7dbe85535789ca243e4511",
+    "rules": [
+      {
+        "name": "vsa-signature-verified",
+        "expression": "checks.exists(c, c.id == \"vsa.signature\" && c.status == \"pass\")",
+        "message": "the VSA is not signed by the trusted key (with the expected key id)",
+        "severity": "error"
+      },
+      {
+        "name": "vsa-expectations-met",
+        "expression": "checks.exists(c, c.id == \"vsa.result\" && c.status == \"pass\") && checks.all(c, !c.id.startsWith(\"vsa.\") || c.status == \"pass\")",
+        "message": "the VSA does not meet every expectation given (see the failed checks)",
+        "severity": "error"
+      }
+    ],
+    "waivers": []
   }
 };

@@ -7,6 +7,7 @@ export type { EvaluateOptions } from './evaluate.js';
 export { globMatch, licenseSatisfies, parsePurl, semverCompare, semverValid } from './functions.js';
 export { checkPolicyText, MAX_ALIAS_COUNT, MAX_POLICY_BYTES, parsePolicy } from './parse.js';
 export { waiverExpiry } from './waivers.js';
+export { policiesDigest } from './digest.js';
 export type { PolicyCheck, PolicyProblem } from './parse.js';
 export { POLICY_SCHEMA } from './schema.js';
 export { measure, shapeOf } from './shape.js';

@@ -67,6 +67,12 @@ export function renderText(report: Report, options: TextOptions): string {
       if (p.source.uri) para(`source: ${p.source.uri}${p.source.ref ? ` @ ${p.source.ref}` : ''}`, '      ', '      ');
     }
   }
+  if (evidence.vsa) {
+    // Whether a verification summary stood in for the verification, and why or why not.
+    out.push('', paint.bold('Verification summary (VSA)'));
+    para(`${evidence.vsa.used ? paint.green('✔ used') : paint.red('✘ not used')}: ${evidence.vsa.reason}`, '      ', '  ');
+    if (evidence.vsa.source) para(`source: ${evidence.vsa.source}`, '      ', '      ');
+  }
   if (evidence.sbom) {
     out.push('');
     sbomLine(evidence.sbom, paint, para);

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect as netConnect, createServer } from 'node:net';
@@ -112,6 +112,29 @@ export async function pushManifest(reg: TestRegistry, repo: string, ref: string,
   const res = await fetch(`${reg.url}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': mediaType } });
   if (res.status !== 201) throw new Error(`manifest ${ref}: HTTP ${res.status} ${await res.text()}`);
   return sha256(bytes);
+}
+
+/**
+ * Pushes a whole OCI layout (every blob, every manifest by digest, every index.json entry by its
+ * ref.name annotation or digest), cosign tags and referrers included, which skopeo does not copy.
+ */
+export async function pushLayoutDir(reg: TestRegistry, dir: string, repo: string): Promise<void> {
+  const blob = (d: string): Buffer => readFileSync(join(dir, 'blobs', 'sha256', d.slice(7)));
+  type Desc = { mediaType: string; digest: string };
+  const pushed = new Set<string>();
+  const putBlob = async (d: string): Promise<void> => {
+    if (pushed.has(d)) return;
+    pushed.add(d);
+    await pushBlob(reg, repo, blob(d));
+  };
+  const putManifest = async (desc: Desc, ref: string): Promise<void> => {
+    const doc = JSON.parse(blob(desc.digest).toString()) as { manifests?: Desc[]; config?: Desc; layers?: Desc[] };
+    for (const child of doc.manifests ?? []) await putManifest(child, child.digest);
+    for (const b of [...(doc.config ? [doc.config] : []), ...(doc.layers ?? [])]) await putBlob(b.digest);
+    await pushManifest(reg, repo, ref, blob(desc.digest), desc.mediaType);
+  };
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: (Desc & { annotations?: Record<string, string> })[] };
+  for (const m of index.manifests) await putManifest(m, m.annotations?.['org.opencontainers.image.ref.name'] ?? m.digest);
 }
 
 /** skopeo copy between transports (oci:<dir>:<tag>, docker://host/repo:tag), plain HTTP to loopback. */

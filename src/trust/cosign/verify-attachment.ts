@@ -131,8 +131,15 @@ function toSignature(kind: SignatureKind, att: Attachment, result: BundleVerific
     ...signerEvidence(result),
     source: att.source,
     attachedTo: att.attachedTo,
+    digest: attachmentDigest(att),
     ...(result.signedAt !== undefined && { signedAt: result.signedAt }),
   };
+}
+
+/** The digest of the document as found (the layer blob), which a VSA lists among its inputs. */
+function attachmentDigest(att: Attachment): string {
+  const bytes = att.kind === 'cosign-signature' ? att.payload : att.kind === 'dsse-attestation' ? att.envelope : att.kind === 'sigstore-bundle' ? att.bundle : att.statement;
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 function toAttestation(att: Attachment, result: BundleVerification): AttestationEvidence {
@@ -146,6 +153,7 @@ function toAttestation(att: Attachment, result: BundleVerification): Attestation
     ...signerEvidence(result),
     source: att.source,
     attachedTo: att.attachedTo,
+    digest: attachmentDigest(att),
     ...(result.statement && { subjects: result.statement.subjects }),
   };
 }

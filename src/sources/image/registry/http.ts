@@ -16,10 +16,10 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
+  readonly body?: string | Buffer;
   /** The body's size when known beforehand (a blob's descriptor): large bodies get more time. */
   readonly expectedSize?: number;
 }
