@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'INTERNAL',
   // an image layer's tar could be read differently by different tar readers (or not at all)
   'LAYER_INVALID',
+  // a policy judges the image contents, which --contents never (and the admission server) does not read
+  'CONTENTS_REQUIRED',
+  // the admission server's configuration file is not valid (exit 2, like POLICY_INVALID)
+  'CONFIG_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
 import { imageLimitFlags, limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { requireSourceUri, toImageOptions } from '../cli/options.js';
+import { CONTENTS_MODES } from '../policy/contents-mode.js';
+import type { ContentsMode } from '../policy/contents-mode.js';
 
 export default class Image extends VouchCommand {
   static override summary = 'Verify a container image: signatures, attestations, provenance, installed contents vs SBOM.';
@@ -32,14 +34,21 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     'registry-username': Flags.string({ summary: 'Registry user name (or VOUCH_REGISTRY_USERNAME).' }),
     'registry-password': Flags.string({ summary: 'Registry password or token (or VOUCH_REGISTRY_PASSWORD).' }),
     'allow-http-registry': Flags.boolean({ summary: 'Allow plain HTTP to registries that are not on loopback.' }),
+    contents: Flags.string({
+      summary: 'Read the layers: auto (only when a policy judges inventory, reconciliation or SBOMs), always, or never.',
+      description: 'A signature or provenance check needs manifests and small blobs only. With never, a policy that judges the contents cannot be checked (exit 3, CONTENTS_REQUIRED).',
+      options: [...CONTENTS_MODES],
+      default: 'auto',
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Image);
     const ctx = this.contextFrom(flags);
     requireSourceUri(flags, flags.policy ?? []);
-    const options = toImageOptions(args.image, flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    const { readsContents } = await import('../policy/contents-use.js');
+    const options = { ...toImageOptions(args.image, flags), readContents: readsContents(flags.contents as ContentsMode, policies) };
     const { collectImageEvidence } = await import('../pipeline/image.js');
     const evidence = await collectImageEvidence(options, ctx);
     await this.judge(evidence, policies, flags, ctx);
