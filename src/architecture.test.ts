@@ -29,7 +29,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   cache: ['report'],
   pipeline: ['evidence', 'sources', 'trust', 'attestations', 'sbom', 'inventory', 'reconcile', 'policy', 'report'],
   cli: ['evidence', 'pipeline', 'policy', 'report', 'cache'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'serve'],
+  // serve: the admission server; it reaches verification through one adapter (serve/verify.ts).
+  serve: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'sources'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

@@ -13,6 +13,7 @@ import PolicyEval from './commands/policy/eval.js';
 import PolicyLint from './commands/policy/lint.js';
 import PolicyTest from './commands/policy/test.js';
 import Sbom from './commands/sbom.js';
+import Serve from './commands/serve.js';
 
 export { execute } from '@oclif/core';
 export { commandNotFound as COMMAND_NOT_FOUND, VouchHelp as HELP } from './cli/command-not-found.js';
@@ -26,4 +27,5 @@ export const COMMANDS = {
   'policy:lint': PolicyLint,
   'policy:test': PolicyTest,
   sbom: Sbom,
+  serve: Serve,
 };
