@@ -80,6 +80,9 @@ before(async () => {
   await pushLayout(registry, layout, 'sample/index-signed', (tag) => tag === sample.image.tag || tag === `sha256-${sample.image.index.slice(7)}.sig`);
   const twin = sample.twins.find((t) => t.name === 'signature-digest');
   if (twin?.image) await pushLayout(registry, samplePath(twin.image.layout), 'sample/tampered');
+  await pushLayout(registry, layout, 'prov/hello');
+  const forked = sample.twins.find((t) => t.name === 'provenance-source');
+  if (forked?.image) await pushLayout(registry, samplePath(forked.image.layout), 'prov/forked');
   // A registry that accepts connections and never answers.
   slow = createServer((s) => {
     slowSockets.add(s);
@@ -99,6 +102,14 @@ before(async () => {
       platform: 'linux/amd64',
       images: [
         { pattern: `${host}/other/*`, ...signed, key: otherKey },
+        {
+          pattern: `${host}/prov/*`,
+          ...signed,
+          'certificate-identity': sample.identity,
+          'certificate-oidc-issuer': sample.issuer,
+          'source-uri': sample.sourceUri,
+          policy: ['signature', 'provenance'],
+        },
         { pattern: `${host}/warn/*`, mode: 'warn', ...signed },
         { pattern: `${host}/sample/*`, ...signed },
         { pattern: `${slowHost}/*`, ...signed },
@@ -138,12 +149,18 @@ describe('vouch serve', { skip }, () => {
       spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'ok', image: `${host}/sample/hello:latest` }, { name: 'bad', image }] } } },
     });
     const r = await post('/validate', reviewFor(deployment));
-    denied(r, new RegExp(`image ${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${sample.image.index}\\)`), /failed rule signature\/signature-[a-z-]+ of images\[2\] /, /SIGNATURE_NOT_FOUND/);
+    denied(r, new RegExp(`image ${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${sample.image.index}\\)`), /failed rule signature\/signature-[a-z-]+ of images\[3\] /, /SIGNATURE_NOT_FOUND/);
     assert.ok(!r.status?.message.includes('sample/hello:latest'), 'the signed image is not named as a failure');
   });
 
   test('an image signed by another key than its policy names is denied', { timeout: 60_000 }, async () => {
     denied(await validate(`${host}/other/hello:latest`), /other\/hello:latest \(sha256:[0-9a-f]{64}\) failed rule signature\//, /images\[0\]/);
+  });
+
+  test('provenance: the honest build is admitted; one whose provenance names another source repository is denied', { timeout: 60_000 }, async () => {
+    const ok = await validate(`${host}/prov/hello:latest`);
+    assert.equal(ok.allowed, true, JSON.stringify(ok));
+    denied(await validate(`${host}/prov/forked:latest`), /prov\/forked:latest \(sha256:[0-9a-f]{64}\) failed rule provenance\//, /images\[1\]/);
   });
 
   test('a tampered image (signatures over another digest) is denied', { timeout: 60_000 }, async () => {
@@ -214,7 +231,7 @@ describe('vouch serve', { skip }, () => {
     const lines = server?.decisions ?? [];
     assert.ok(lines.length > 10);
     for (const l of lines) for (const k of ['uid', 'namespace', 'kind', 'image', 'digest', 'verdict', 'rule', 'durationMs']) assert.ok(k in l, `${k} in ${JSON.stringify(l)}`);
-    assert.ok(lines.some((l) => l['verdict'] === 'deny' && l['rule'] === `images[2] ${host}/sample/*`));
+    assert.ok(lines.some((l) => l['verdict'] === 'deny' && l['rule'] === `images[3] ${host}/sample/*`));
   });
 
   test('a registry that stops mid-test: cached verdicts of pinned digests stand, everything else is denied, never allowed', { timeout: 60_000 }, async () => {
