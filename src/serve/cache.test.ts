@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { memoryVerdictCache, singleFlight } from './cache.js';
+import { concurrencyLimit } from './limit.js';
 
 const t0 = new Date('2026-12-01T00:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -46,4 +47,22 @@ test('single flight: concurrent calls for one key share one run; a finished run 
   assert.equal(runs, 1);
   await assert.rejects(flight('k', () => Promise.reject(new Error('registry down'))), /registry down/);
   assert.equal(await flight('k', () => Promise.resolve(8)), 8, 'a failure is not shared with a later call');
+});
+
+test('concurrency limit: at most N run at once, the rest wait their turn, and a failure frees its slot', async () => {
+  const limited = concurrencyLimit(3);
+  let running = 0;
+  let peak = 0;
+  const job = (fail: boolean) => async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setImmediate(resolve));
+    running--;
+    if (fail) throw new Error('registry down');
+    return 1;
+  };
+  const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => limited(job(i % 5 === 0))));
+  assert.equal(peak, 3);
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 40);
+  assert.equal(await limited(job(false)), 1);
 });

@@ -12,6 +12,7 @@ import { globMatch } from '../policy/functions.js';
 import { parseImageReference } from '../sources/image/reference.js';
 import type { ImageRule, ServeConfig } from './config.js';
 import { singleFlight } from './cache.js';
+import { concurrencyLimit, MAX_CONCURRENT_REGISTRY_WORK } from './limit.js';
 import { resolveDigest, verifyPinned, VOUCH_VERSION } from './verify.js';
 import type { RegistryReference, Verification, VerifyOptions } from './verify.js';
 
@@ -52,6 +53,7 @@ export interface JudgeOptions extends VerifyOptions {
 export function imageJudge(options: JudgeOptions): ImageJudge {
   const { config, cache } = options;
   const flight = singleFlight<Verification>();
+  const limited = concurrencyLimit(MAX_CONCURRENT_REGISTRY_WORK);
   const verifyOptions: VerifyOptions = { platform: options.platform, allowHttp: options.allowHttp };
 
   const match = (ref: RegistryReference): ImageRule | undefined => config.rules.find((r) => globMatch(`${ref.registry}/${ref.repository}`, r.pattern));
@@ -80,7 +82,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
     });
     const hit = await cache.get(key, options.clock()).catch(() => undefined);
     if (hit) return { verification: JSON.parse(hit.reportJson) as Verification, cache: 'hit' };
-    const shared = flight(key, async () => {
+    const shared = flight(key, () => limited(async () => {
       const started = performance.now();
       const deadline = budget(options.timeoutMs);
       try {
@@ -94,7 +96,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       } finally {
         deadline.dispose();
       }
-    });
+    }));
     return { verification: await raceDeadline(shared, ctx.signal), cache: 'miss' };
   }
 
@@ -105,7 +107,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       const rule = match(ref);
       return rule ? { ref, rule } : undefined;
     },
-    resolve: (ref, ctx) => resolveDigest(ref, verifyOptions, ctx),
+    resolve: (ref, ctx) => limited(() => resolveDigest(ref, verifyOptions, ctx)),
     async judge(image, ctx) {
       const shown = oneLine(image).slice(0, 256) || '(none)';
       const ref = parse(image);
@@ -119,7 +121,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       const failVerdict: ImageVerdict = rule.mode === 'warn' ? 'warn' : 'deny';
       let digest: string;
       try {
-        digest = await raceResolve(resolveDigest(ref, verifyOptions, ctx), ctx.signal);
+        digest = await raceResolve(limited(() => resolveDigest(ref, verifyOptions, ctx)), ctx.signal);
       } catch (err) {
         const why = isVouchError(ctx.signal?.reason) ? ctx.signal.reason.message : messageOf(err);
         const message = `image ${shown} could not be resolved to a digest (${rule.label}): ${oneLine(why)}`;
