@@ -36,7 +36,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // vsa: verification summaries, written after and used instead of a verification.
   vsa: ['evidence', 'sources', 'trust', 'attestations', 'pipeline', 'policy', 'report'],
   cli: ['evidence', 'pipeline', 'policy', 'report', 'cache', 'library', 'batch', 'vsa'],
-  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library', 'batch', 'vsa'],
+  commands: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'library', 'batch', 'vsa', 'serve'],
+  // serve: the admission server; it reaches verification through one adapter (serve/verify.ts).
+  serve: ['evidence', 'pipeline', 'policy', 'report', 'cli', 'cache', 'sources', 'library', 'vsa'],
   // src/vouch.ts: the CLI entry that esbuild bundles; it lists the commands and oclif hooks.
   vouch: ['commands', 'cli'],
   testing: ['*'],

@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'LAYER_INVALID',
   // the library's caller aborted the verification (its AbortSignal) before a verdict was reached
   'ABORTED',
+  // a policy judges the image contents, which --contents never (and the admission server) does not read
+  'CONTENTS_REQUIRED',
+  // the admission server's configuration file is not valid (exit 2, like POLICY_INVALID)
+  'CONFIG_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,6 +16,7 @@ import PolicyTest from './commands/policy/test.js';
 import Rootfs from './commands/rootfs.js';
 import Sbom from './commands/sbom.js';
 import VsaVerify from './commands/vsa/verify.js';
+import Serve from './commands/serve.js';
 
 export { execute } from '@oclif/core';
 export { commandNotFound as COMMAND_NOT_FOUND, VouchHelp as HELP } from './cli/command-not-found.js';
@@ -32,4 +33,5 @@ export const COMMANDS = {
   rootfs: Rootfs,
   sbom: Sbom,
   'vsa:verify': VsaVerify,
+  serve: Serve,
 };

@@ -13,8 +13,8 @@ export const EXIT = {
   COULD_NOT_CHECK: 3,
 } as const;
 
-/** An invalid policy file named on the command line is a usage error, like a bad flag. */
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'POLICY_INVALID']);
+/** An invalid policy or configuration file named on the command line is a usage error, like a bad flag. */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'POLICY_INVALID', 'CONFIG_INVALID']);
 
 /** Maps a thrown error to an exit code. Anything that is not a usage error could not be checked: 3. */
 export function exitCodeFor(err: unknown): number {

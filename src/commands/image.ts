@@ -8,6 +8,8 @@ import { refuseLocalPathAsRegistry } from '../cli/local-paths.js';
 import { VouchError } from '../errors.js';
 import { vsaAttachFlags, vsaRequested, vsaUseFlags, vsaWriteFlags, vsaUseFrom, vsaWriterFrom } from '../cli/vsa.js';
 import { EXIT } from '../cli/exit-codes.js';
+import { CONTENTS_MODES } from '../policy/contents-mode.js';
+import type { ContentsMode } from '../policy/contents-mode.js';
 
 export default class Image extends BatchCommand {
   static override summary = 'Verify container images: signatures, attestations, provenance, installed contents vs SBOM.';
@@ -48,6 +50,12 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     ...vsaWriteFlags,
     ...vsaAttachFlags,
     ...vsaUseFlags,
+    contents: Flags.string({
+      summary: 'Read the layers: auto (only when a policy judges inventory, reconciliation or SBOMs), always, or never.',
+      description: 'A signature or provenance check needs manifests and small blobs only. With never, a policy that judges the contents cannot be checked (exit 3, CONTENTS_REQUIRED).',
+      options: [...CONTENTS_MODES],
+      default: 'auto',
+    }),
   };
 
   async run(): Promise<void> {
@@ -58,8 +66,9 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     const settings = this.batchSettings(flags, references.length > 1);
     requireSourceUri(flags, flags.policy ?? []);
     for (const reference of references) refuseLocalPathAsRegistry(reference);
-    const options = toImageOptions(references[0] ?? '', flags);
     const policies = await this.policiesFrom(flags.policy ?? []);
+    const { readsContents } = await import('../policy/contents-use.js');
+    const options = { ...toImageOptions(references[0] ?? '', flags), readContents: readsContents(flags.contents as ContentsMode, policies) };
     if (vsaRequested(flags)) {
       // A verification summary is about one subject: signed after it, or used instead of it.
       if (settings.batch || settings.cache !== undefined) throw new VouchError({ code: 'USAGE', message: 'the --vsa flags take one subject, without --format jsonl, sharding or --cache' });

@@ -13,6 +13,7 @@ import { readImageFilesystem } from '../inventory/image-inventory.js';
 import { discoverAttachments } from '../sources/image/discover.js';
 import type { DiscoveryTarget } from '../sources/image/discover.js';
 import { openImageSource, resolveImage } from '../sources/image/open.js';
+import type { ImageCore } from '../sources/image/core.js';
 import type { ResolvedImage } from '../sources/image/open.js';
 import { parsePlatform } from '../sources/image/platform.js';
 import { parseImageReference } from '../sources/image/reference.js';
@@ -21,8 +22,9 @@ import { contentChecks, inventoryEvidence, sbomEvidence } from './image-contents
 import { signatureChecks } from '../trust/cosign/index.js';
 import { imageExpectations } from './image-expectations.js';
 import { verifyImageAttachments } from './image-attachments.js';
+import type { ImageAttachmentEvidence } from './image-attachments.js';
 import { DEFAULT_LIMITS } from './options.js';
-import type { ImageOptions } from './options.js';
+import type { ImageOptions, Limits } from './options.js';
 import { toolVersion } from './tool-version.js';
 
 export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
@@ -48,25 +50,9 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
     ];
     const discovery = await discoverAttachments(core, targets, limits.maxDocumentBytes, ctx.log);
     const verified = await verifyImageAttachments(discovery, options, ctx);
-    const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: image.synthesized });
-    const contents = readImageContents(fs);
-    const packageSboms = contents.sboms.map((s) => ({ origin: s.path, result: s.result }));
-    const { imageSboms } = verified;
-    const reconciliation = reconcile({
-      inventory: contents.inventory,
-      databaseProblems: contents.databaseProblems,
-      packageSboms,
-      imageSboms,
-      provenance: verified.provenance.filter((p) => p.verified),
-    }).evidence;
-    capFindings(reconciliation.findings.length, limits.maxFindings ?? (DEFAULT_LIMITS.maxFindings as number));
-    const checks: Check[] = [
-      manifestCheck(image),
-      { id: 'image.layers', status: 'pass', code: 'LAYERS_VERIFIED', message: `${fs.layers.length} layer(s) match their ${image.synthesized ? "config's diff_ids" : 'digests'}; ${contents.inventory.files.size} paths visible` },
-      ...signatureChecks(discovery, verified, options),
-      ...verified.checks,
-      ...contentChecks(contents),
-    ];
+    const base: Check[] = [manifestCheck(image)];
+    const signed: Check[] = [...signatureChecks(discovery, verified, options), ...verified.checks];
+    const contents = options.readContents === false ? contentsNotRead(image) : await readContents(core, image, verified, limits, ctx);
     return assembleEvidence({
       toolVersion: toolVersion(),
       collectedAt: ctx.now.toISOString(),
@@ -75,24 +61,69 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
         reference: options.reference,
         digest: image.digest,
         name: core.name,
-        ...platformOf(image, fs.config),
+        ...platformOf(image, contents.config),
         mediaType: image.mediaType,
         ...(image.index && { indexDigest: image.index.digest }),
         size: image.size,
       },
-      checks,
+      checks: [...base, ...contents.layerChecks, ...signed, ...contents.checks],
       signatures: verified.signatures,
       attestations: verified.attestations,
       provenance: verified.provenance,
-      sbom: sbomEvidence([...packageSboms, ...imageSboms]),
-      inventory: inventoryEvidence(contents, fs.layers),
-      reconciliation,
+      sbom: contents.sbom,
+      inventory: contents.inventory,
+      reconciliation: contents.reconciliation,
       expectations: imageExpectations(options),
       warnings: verified.warnings,
     });
   } finally {
     await core.close();
   }
+}
+
+/** What the layers contribute to the evidence (all empty when they are not read). */
+interface ContentsEvidence {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly layerChecks: readonly Check[];
+  readonly checks: readonly Check[];
+  readonly sbom: Evidence['sbom'];
+  readonly inventory: Evidence['inventory'];
+  readonly reconciliation: Evidence['reconciliation'];
+}
+
+/** Reads every layer (never unpacked to disk), builds the inventory and reconciles it with the SBOMs. */
+async function readContents(core: ImageCore, image: ResolvedImage, verified: ImageAttachmentEvidence, limits: Limits, ctx: RunContext): Promise<ContentsEvidence> {
+  const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: image.synthesized });
+  const contents = readImageContents(fs);
+  const packageSboms = contents.sboms.map((s) => ({ origin: s.path, result: s.result }));
+  const { imageSboms } = verified;
+  const reconciliation = reconcile({
+    inventory: contents.inventory,
+    databaseProblems: contents.databaseProblems,
+    packageSboms,
+    imageSboms,
+    provenance: verified.provenance.filter((p) => p.verified),
+  }).evidence;
+  capFindings(reconciliation.findings.length, limits.maxFindings ?? (DEFAULT_LIMITS.maxFindings as number));
+  return {
+    config: fs.config,
+    layerChecks: [{ id: 'image.layers', status: 'pass', code: 'LAYERS_VERIFIED', message: `${fs.layers.length} layer(s) match their ${image.synthesized ? "config's diff_ids" : 'digests'}; ${contents.inventory.files.size} paths visible` }],
+    checks: contentChecks(contents),
+    sbom: sbomEvidence([...packageSboms, ...imageSboms]),
+    inventory: inventoryEvidence(contents, fs.layers),
+    reconciliation,
+  };
+}
+
+/**
+ * The layers were not read (--contents never, or auto with no policy that judges them): the
+ * evidence says so in a skipped check, and inventory, reconciliation and SBOMs are null, not
+ * empty, so that no rule can mistake "not read" for "nothing there". The platform then comes from
+ * the index entry only.
+ */
+function contentsNotRead(image: ResolvedImage): ContentsEvidence {
+  const check: Check = { id: 'image.layers', status: 'skipped', code: 'CONTENTS_NOT_READ', message: `the ${image.manifest.layers.length} layer(s) were not read: no policy judges the image contents` };
+  return { config: {}, layerChecks: [check], checks: [], sbom: null, inventory: null, reconciliation: null };
 }
 
 /**

@@ -113,6 +113,12 @@ export interface ImageOptions {
   readonly provenance: ProvenanceExpectations;
   readonly registry: RegistryOptions;
   readonly limits: Limits;
+  /**
+   * Whether the layers are read (inventory, apk database, reconciliation); default true. Resolve
+   * it from a contents mode and the policies with readsContents (policy/contents-use.ts): a
+   * signature or provenance check needs manifests and small blobs only.
+   */
+  readonly readContents?: boolean;
 }
 
 /** `vouch rootfs`: a root filesystem as a directory or one tar file (plain, gzip or zstd). */

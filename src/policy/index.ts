@@ -14,3 +14,6 @@ export { measure, shapeOf } from './shape.js';
 export { POLICY_API_VERSION } from './types.js';
 export type { Policy, PolicyRule, Severity, Waiver } from './types.js';
 export { lintPolicyText } from './lint.js';
+export { CONTENTS_MODES } from './contents-mode.js';
+export type { ContentsMode } from './contents-mode.js';
+export { CONTENTS_VARIABLES, policiesNeedingContents, readsContents } from './contents-use.js';
