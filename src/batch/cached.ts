@@ -6,6 +6,7 @@ import type { Report } from '../report/types.js';
 import type { RunKeyParts } from './cache-key.js';
 import type { BatchSubject } from './run.js';
 import type { SubjectOutcome } from './types.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 export interface CacheUse {
   readonly cache: VerdictCache;
@@ -57,7 +58,7 @@ export async function verifyThroughCache(subject: BatchSubject, use: CacheUse | 
 
 function reportOf(json: string, verdict: string): Report | undefined {
   try {
-    const report = JSON.parse(json) as Report;
+    const report = parseUntrustedJson(json, 'cached report') as Report;
     return typeof report === 'object' && report !== null && report.verdict === verdict && (verdict === 'pass' || verdict === 'fail') ? report : undefined;
   } catch {
     return undefined;

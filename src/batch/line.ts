@@ -2,6 +2,7 @@ import { fail } from '../errors.js';
 import type { Report, Verdict } from '../report/types.js';
 import { BATCH_LINE_SCHEMA } from './types.js';
 import type { BatchLine, SubjectExitCode, SubjectKind, SubjectOutcome, SummaryRow } from './types.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 /** The JSONL line for an outcome. */
 export function lineOf(outcome: SubjectOutcome): BatchLine {
@@ -42,7 +43,7 @@ const KINDS: readonly SubjectKind[] = ['apk', 'image', 'artifact'];
 export function parseLine(text: string, where: string): BatchLine {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseUntrustedJson(text, where);
   } catch (err) {
     return fail('INPUT_MALFORMED', `${where}: not JSON: ${(err as Error).message}`);
   }

@@ -15,6 +15,7 @@ import { singleFlight } from './cache.js';
 import { concurrencyLimit, MAX_CONCURRENT_REGISTRY_WORK } from './limit.js';
 import { resolveDigest, verifyPinned, VOUCH_VERSION } from './verify.js';
 import type { RegistryReference, Verification, VerifyOptions } from './verify.js';
+import { parseUntrustedJson } from '../evidence/index.js';
 
 export type ImageVerdict = 'allow' | 'warn' | 'deny';
 
@@ -81,7 +82,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
     });
     const hit = await cache.get(key, options.clock()).catch(() => undefined);
-    if (hit) return { verification: JSON.parse(hit.reportJson) as Verification, cache: 'hit' };
+    if (hit) return { verification: parseUntrustedJson(hit.reportJson, 'cached verdict') as Verification, cache: 'hit' };
     const shared = flight(key, () => limited(async () => {
       const started = performance.now();
       const deadline = budget(options.timeoutMs);
