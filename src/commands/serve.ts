@@ -22,7 +22,7 @@ Images are matched against the image policies of --config (first match wins; an 
     'tls-cert': Flags.string({ summary: 'PEM certificate chain of the server (reloaded when the file changes).' }),
     'tls-key': Flags.string({ summary: 'PEM private key of the server (reloaded when the file changes).' }),
     timeout: Flags.string({ summary: 'Budget of one admission request: 8s (default), 1500ms; keep it under the webhook timeoutSeconds.' }),
-    cache: Flags.string({ summary: 'Verdict cache: memory (default). A shared redis:// cache comes with the cache module.', default: 'memory' }),
+    cache: Flags.string({ summary: 'Verdict cache: memory (default), or a shared redis:// or rediss:// URL for several replicas.', default: 'memory' }),
     'cache-size': Flags.string({ summary: 'Largest number of cached verdicts (default 10000; least recently used go first).' }),
     'cache-ttl': Flags.string({ summary: 'How long a pass is reused (default 1h; failures 30s; "could not check" never).' }),
     platform: Flags.string({ summary: 'Platform an index is resolved to: os/arch[/variant] (default linux/<host arch>; a config file sets its own).' }),
@@ -41,8 +41,10 @@ Images are matched against the image policies of --config (first match wins; an 
     const cacheSize = flags['cache-size'] === undefined ? undefined : entryCount(flags['cache-size']);
     const passTtlMs = parseDuration(flags['cache-ttl'], '--cache-ttl');
     const { host, port } = parseListen(flags.listen);
-    if (flags.cache !== 'memory') {
-      throw new VouchError({ code: flags.cache.startsWith('redis://') ? 'NOT_IMPLEMENTED' : 'USAGE', message: `--cache ${flags.cache.startsWith('redis://') ? 'redis://…' : JSON.stringify(flags.cache)} is not available in this build: use --cache memory` });
+    // memory (one replica's own LRU) or a shared Redis (several replicas); a folder's SQLite store
+    // is for batch runs: its lookups block the event loop, which an admission server must not.
+    if (flags.cache !== 'memory' && !/^rediss?:\/\//.test(flags.cache)) {
+      throw new VouchError({ code: 'USAGE', message: `--cache must be memory or a redis:// or rediss:// URL, got ${JSON.stringify(flags.cache)}` });
     }
     const { configFromFlags, loadServeConfig } = await import('../serve/config.js');
     const verification = ['key', 'certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp', 'trusted-root', 'source-uri', 'builder-id', 'policy', 'docker-reference'];
@@ -60,7 +62,11 @@ Images are matched against the image policies of --config (first match wins; an 
     }
     const { memoryVerdictCache, DEFAULT_CACHE_ENTRIES, DEFAULT_FAIL_TTL_MS, DEFAULT_PASS_TTL_MS } = await import('../serve/cache.js');
     const { startServer } = await import('../serve/server.js');
-    const cache = memoryVerdictCache(cacheSize ?? DEFAULT_CACHE_ENTRIES, { passTtlMs: passTtlMs ?? DEFAULT_PASS_TTL_MS, failTtlMs: DEFAULT_FAIL_TTL_MS });
+    const ttls = { passTtlMs: passTtlMs ?? DEFAULT_PASS_TTL_MS, failTtlMs: DEFAULT_FAIL_TTL_MS };
+    const cache =
+      flags.cache === 'memory'
+        ? memoryVerdictCache(cacheSize ?? DEFAULT_CACHE_ENTRIES, ttls)
+        : await (await import('../cache/open.js')).openVerdictCache(flags.cache, { ...ttls, onWarning: (m: string) => log.warn(m) });
     const server = await startServer({
       host,
       port,

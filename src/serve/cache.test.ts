@@ -1,36 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { verdictCacheKey } from '../cache/key.js';
+import { openVerdictCache } from '../cache/open.js';
+import { needsRedis, startRedis } from '../testing/redis.js';
 import { memoryVerdictCache, singleFlight } from './cache.js';
 import { concurrencyLimit } from './limit.js';
 
-const t0 = new Date('2026-12-01T00:00:00Z');
-const at = (ms: number) => new Date(t0.getTime() + ms);
-const value = (verdict: 'pass' | 'fail') => ({ verdict, reportJson: '{}', storedAt: t0.toISOString() });
 
-test('memory cache: passes live for their TTL, failures for theirs, and the least recently used entry goes first', async () => {
+// The LRU itself (TTLs, eviction, bounds, entries checked on the way back) is the cache module's:
+// src/cache/memory.test.ts and src/cache/entry.test.ts.
+test('memory cache: a verdict stored as the admission server stores it is read back', async () => {
   const cache = memoryVerdictCache(2, { passTtlMs: 1000, failTtlMs: 100 });
-  await cache.put('p', value('pass'), t0);
-  await cache.put('f', value('fail'), t0);
-  assert.equal((await cache.get('f', at(99)))?.verdict, 'fail');
-  assert.equal(await cache.get('f', at(100)), undefined, 'a failure expires soon');
-  assert.equal((await cache.get('p', at(999)))?.verdict, 'pass');
-  assert.equal(await cache.get('p', at(1000)), undefined);
-  await cache.put('a', value('pass'), t0);
-  await cache.put('b', value('pass'), t0);
-  await cache.get('a', t0); // a is now the most recent
-  await cache.put('c', value('pass'), t0);
-  assert.equal(cache.size, 2);
-  assert.equal(await cache.get('b', t0), undefined, 'b was the least recently used');
-  assert.ok(await cache.get('a', t0));
-  assert.ok(await cache.get('c', t0));
-});
-
-test('memory cache: 10,000 entries stay bounded at the maximum', async () => {
-  const cache = memoryVerdictCache(1000, { passTtlMs: 1000, failTtlMs: 100 });
-  for (let i = 0; i < 10_000; i++) await cache.put(`k${i}`, value('pass'), t0);
-  assert.equal(cache.size, 1000);
-  assert.ok(await cache.get('k9999', t0));
-  assert.equal(await cache.get('k0', t0), undefined);
+  const now = new Date('2026-12-01T00:00:00Z');
+  const key = verdictCacheKey({ subjectDigest: `sha256:${'a'.repeat(64)}`, policiesDigest: 'p', trustDigest: 't', expectationsDigest: 'e', vouchVersion: '0', evidenceSchemaVersion: 's' });
+  const verification = { kind: 'pass', warnings: [] };
+  await cache.put(key, { verdict: 'pass', reportJson: JSON.stringify({ ...verification, verdict: 'pass' }), storedAt: now.toISOString() }, now);
+  assert.equal((await cache.get(key, now))?.verdict, 'pass');
+  assert.equal(await cache.get(key, new Date(now.getTime() + 1001)), undefined, 'expired');
 });
 
 test('single flight: concurrent calls for one key share one run; a finished run (or a failed one) is not reused', async () => {
@@ -65,4 +51,23 @@ test('concurrency limit: at most N run at once, the rest wait their turn, and a 
   assert.equal(peak, 3);
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 40);
   assert.equal(await limited(job(false)), 1);
+});
+
+test('shared cache: two admission servers on one Redis share a verdict stored as the server stores it', needsRedis(), async () => {
+  const redis = await startRedis();
+  const ttls = { passTtlMs: 60_000, failTtlMs: 1000 };
+  const [a, b] = await Promise.all([openVerdictCache(redis.url, ttls), openVerdictCache(redis.url, ttls)]);
+  try {
+    const now = new Date();
+    const key = verdictCacheKey({ subjectDigest: `sha256:${'b'.repeat(64)}`, policiesDigest: 'p', trustDigest: 't', expectationsDigest: 'e', vouchVersion: '0', evidenceSchemaVersion: 's' });
+    const verification = { kind: 'fail', rule: 'signature-verified', reason: 'no signature', warnings: [] };
+    await a.put(key, { verdict: 'fail', reportJson: JSON.stringify({ ...verification, verdict: 'fail' }), storedAt: now.toISOString() }, now);
+    const hit = await b.get(key, now);
+    assert.equal(hit?.verdict, 'fail');
+    assert.deepEqual(JSON.parse(hit.reportJson), { ...verification, verdict: 'fail' });
+  } finally {
+    await a.close();
+    await b.close();
+    await redis.stop();
+  }
 });

@@ -90,7 +90,8 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
         const verification = await verifyPinned(`${ref.registry}/${ref.repository}@${digest}`, rule, verifyOptions, { ...ctx, now: options.clock(), signal: deadline.signal });
         options.onVerified?.((performance.now() - started) / 1000, verification);
         if (verification.kind !== 'error') {
-          const value = { verdict: verification.kind, reportJson: JSON.stringify(verification), storedAt: options.clock().toISOString() };
+          // The stored document carries its own verdict: the cache module's stores check the two agree.
+          const value = { verdict: verification.kind, reportJson: JSON.stringify({ ...verification, verdict: verification.kind }), storedAt: options.clock().toISOString() };
           await cache.put(key, value, options.clock()).catch(() => undefined);
         }
         return verification;
