@@ -176,3 +176,18 @@ test('vouch artifact FILE…: each subject against the same bundle; the one it d
   assert.equal(r.code, 1, r.stderr);
   assert.deepEqual(linesOf(r.stdout).map((l) => [l.subject, l.exitCode]), [[signed, 0], [other, 1]]);
 });
+
+test('vouch apk --repository DIR --all --cache DIR: the second run verifies no unchanged package again and says so; could-not-check is never cached', { timeout: 120_000 }, async () => {
+  const cache = join(dir, 'verdicts');
+  const first = await runCli(all('--cache', cache));
+  assert.equal(first.code, 3, first.stderr);
+  assert.match(first.stdout, /8 subjects: 6 passed, 1 failed, 1 could not be checked; 0 from the verdict cache; exit 3/);
+  const second = await runCli(all('--cache', cache, '--format', 'jsonl'));
+  assert.equal(second.code, 3, second.stderr);
+  const lines = linesOf(second.stdout);
+  assert.deepEqual(lines.map((l) => l.exitCode), [0, 0, 0, 1, 0, 3, 0, 0], 'the same verdicts');
+  // pkg0003's file is not the bytes the index names, so its verdict was not stored under the
+  // index's digest; the absent package could not be checked, which is never stored.
+  assert.deepEqual(lines.map((l) => l.cached), [true, true, true, false, true, false, true, true], 'the passes from the cache; the others checked again');
+  assert.match(second.stderr, /6 from the verdict cache/);
+});
