@@ -27,12 +27,11 @@ import { DEFAULT_LIMITS } from './options.js';
 import type { ImageOptions, Limits } from './options.js';
 import { toolVersion } from './tool-version.js';
 
-export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
-  const ref = parseImageReference(options.reference);
-  const platform = parsePlatform(options.platform);
+/** Opens the store the options' reference names, with their registry credentials and limits; nothing is fetched yet. */
+export function openImageFor(options: ImageOptions, ctx: RunContext): Promise<ImageCore> {
   const { registry, limits } = options;
-  const core = await openImageSource(
-    ref,
+  return openImageSource(
+    parseImageReference(options.reference),
     {
       ...(registry.username !== undefined && { username: registry.username }),
       ...(registry.password !== undefined && { password: registry.password }),
@@ -41,6 +40,12 @@ export async function collectImageEvidence(options: ImageOptions, ctx: RunContex
     },
     ctx,
   );
+}
+
+export async function collectImageEvidence(options: ImageOptions, ctx: RunContext): Promise<Evidence> {
+  const platform = parsePlatform(options.platform);
+  const { limits } = options;
+  const core = await openImageFor(options, ctx);
   try {
     const image = await resolveImage(core, platform);
     ctx.log.debug(`${core.name}: resolved ${image.digest}${image.index ? ` from index ${image.index.digest}` : ''}`);

@@ -12,9 +12,9 @@ import type { Policy } from '../policy/index.js';
 import { policiesDigest } from '../policy/index.js';
 import type { Report } from '../report/types.js';
 import { discoverAttachments } from '../sources/image/discover.js';
-import { openImageSource, resolveImage } from '../sources/image/open.js';
+import { resolveImage } from '../sources/image/open.js';
+import { openImageFor } from '../pipeline/image.js';
 import { parsePlatform } from '../sources/image/platform.js';
-import { parseImageReference } from '../sources/image/reference.js';
 import { chooseVsa } from './admit.js';
 import type { VsaCandidate } from './admit.js';
 import { vsaAdmissionReport } from './report.js';
@@ -32,18 +32,8 @@ export interface ImageVsaOptions {
 export type ImageVsaOutcome = { readonly kind: 'used'; readonly report: Report } | { readonly kind: 'not-used'; readonly vsa: VsaEvidence };
 
 export async function admitImageWithVsa(options: ImageOptions, policies: readonly Policy[], vsa: ImageVsaOptions, ctx: RunContext): Promise<ImageVsaOutcome> {
-  const ref = parseImageReference(options.reference);
-  const { registry, limits } = options;
-  const core = await openImageSource(
-    ref,
-    {
-      ...(registry.username !== undefined && { username: registry.username }),
-      ...(registry.password !== undefined && { password: registry.password }),
-      allowHttp: registry.allowHttp,
-      maxDocumentBytes: limits.maxDocumentBytes,
-    },
-    ctx,
-  );
+  const { limits } = options;
+  const core = await openImageFor(options, ctx);
   try {
     const image = await resolveImage(core, parsePlatform(options.platform));
     let candidates: VsaCandidate[];
