@@ -100,7 +100,7 @@ test('gzip members: a gzip bomb stops at the ratio or size cap (LIMIT_EXCEEDED)'
 
 test('gzip members: a member that inflates 1000-fold, fed whole to a slow sink, is never held inflated', { timeout: 60_000 }, async () => {
   // 512 MiB of zeros is about 0.5 MiB of gzip: every input piece inflates to about 1 GiB. zlib
-  // is paused while output waits, so what is held at once stays a few MiB, not a piece's output.
+  // is paused while output waits, so what is held at once stays small, never a piece's output.
   const size = 512 * 1024 ** 2;
   const input = gzipSync(Buffer.alloc(size), { level: 9 });
   const baseline = process.memoryUsage().arrayBuffers;
@@ -121,7 +121,8 @@ test('gzip members: a member that inflates 1000-fold, fed whole to a slow sink, 
   }, { maxDecompressedBytes: 2 * size, maxRatio: 2000, maxMembers: 1 });
   assert.equal(total, size);
   assert.ok(largest <= 1024 * 1024, `chunks are at most 1 MiB, got ${largest}`);
-  assert.ok(peak < 64 * 1024 ** 2, `external memory grew by ${Math.round(peak / 1024 ** 2)} MiB while inflating`);
+  // Garbage not yet collected counts too, so the bound is loose; holding the output would be 512 MiB.
+  assert.ok(peak < 192 * 1024 ** 2, `external memory grew by ${Math.round(peak / 1024 ** 2)} MiB while inflating`);
 });
 
 test('gzip members: the compressed bytes a sink is given may be reused by the source; a copy keeps them', async () => {
