@@ -8,12 +8,10 @@ import { checkBytes, readCapped, sha256Digest, verifyingStream } from '../digest
 import type { Descriptor, RawManifest } from '../manifest.js';
 import { parseManifest } from '../manifest.js';
 import { MANIFEST_MEDIA_TYPES, MEDIA } from '../media-types.js';
-import { apiHost } from '../reference.js';
-import { basicHeader, fetchBearerToken, parseChallenge } from './auth.js';
 import type { Credentials } from './credentials.js';
 import type { HttpResponse, RegistryHttp } from './http.js';
-import { discard, header, redact } from './http.js';
-import { hostOf } from '../../net/deadline.js';
+import { discard, header } from './http.js';
+import { CREDENTIAL_HINTS as HINTS, RegistrySession } from './session.js';
 
 export interface RegistryTarget {
   readonly registry: string;
@@ -22,31 +20,25 @@ export interface RegistryTarget {
   readonly digest?: Digest;
 }
 
-/** Loopback hosts may speak plain HTTP (local test registries); anything else needs permission. */
-export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
+export { isLoopbackHost } from './session.js';
 
 /** An image in a registry, spoken to through the OCI Distribution API. */
 export class RegistryCore implements ImageCore {
   readonly name: string;
   private readonly base: string;
-  private readonly plainHttp: boolean;
-  private authorization: string | undefined;
+  private readonly session: RegistrySession;
 
   constructor(
     private readonly target: RegistryTarget,
     private readonly http: RegistryHttp,
-    private readonly credentials: Credentials | undefined,
+    credentials: Credentials | undefined,
     allowHttp: boolean,
     private readonly maxDocumentBytes: number,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    const host = apiHost(target.registry);
-    this.plainHttp = isLoopbackHost(host) || allowHttp;
-    this.base = `${this.plainHttp ? 'http' : 'https'}://${host}/v2/${target.repository}`;
-    this.name = `${target.registry}/${target.repository}`;
+    this.session = new RegistrySession(target, http, credentials, allowHttp, log, 'pull');
+    this.base = this.session.base;
+    this.name = this.session.name;
   }
 
   async root(): Promise<RawManifest> {
@@ -125,37 +117,8 @@ export class RegistryCore implements ImageCore {
     return { bytes, digest: computed, ...(contentType ? { mediaType: contentType } : {}) };
   }
 
-  private async get(url: string, headers: Record<string, string>, expectedSize?: number): Promise<HttpResponse> {
-    const send = () =>
-      this.http.send({ method: 'GET', url, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers, ...(expectedSize !== undefined && { expectedSize }) });
-    let res = await send();
-    if (res.status !== 401) return res;
-    if (res.redirected) {
-      // Credentials go only to the registry they were configured for, and to the token realm the
-      // registry's own challenge names. A host the registry redirected to (blob storage, or an
-      // attacker's server) that asks for credentials gets none: its challenge is not followed.
-      await discard(res);
-      fail('UNAUTHORIZED', `${this.name}: ${hostOf(res.url)}, where the registry redirected ${redact(url)}, asks for credentials; vouch sends credentials only to the registry itself`);
-    }
-    const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
-    await discard(res);
-    if (!challenge) fail('UNAUTHORIZED', `${this.name}: the registry refused access and sent no usable challenge`);
-    if (challenge.scheme === 'basic') {
-      if (!this.credentials) fail('UNAUTHORIZED', `${this.name}: the registry wants a user name and password`, { hints: HINTS });
-      if (!this.plainHttp || isLoopbackHost(apiHost(this.target.registry))) this.authorization = basicHeader(this.credentials);
-      else fail('UNAUTHORIZED', `${this.name}: refusing to send a password over plain HTTP`);
-    } else {
-      const scope = `repository:${this.target.repository}:pull`;
-      const token = await fetchBearerToken(this.http, challenge, scope, this.credentials, this.plainHttp);
-      this.authorization = `Bearer ${token}`;
-      this.log.debug(`${this.name}: got a ${this.credentials ? 'credentialed' : 'anonymous'} bearer token`);
-    }
-    res = await send();
-    if (res.status === 401 || res.status === 403) {
-      await discard(res);
-      fail('UNAUTHORIZED', `${this.name}: access denied (HTTP ${res.status}) for ${redact(res.url)}`, { hints: HINTS });
-    }
-    return res;
+  private get(url: string, headers: Record<string, string>, expectedSize?: number): Promise<HttpResponse> {
+    return this.session.send({ method: 'GET', url, headers, ...(expectedSize !== undefined && { expectedSize }) });
   }
 
   private async expectOk(res: HttpResponse, what: string): Promise<void> {
@@ -166,5 +129,3 @@ export class RegistryCore implements ImageCore {
     fail('NETWORK', `${this.name}: ${what}: unexpected HTTP ${res.status}`);
   }
 }
-
-const HINTS = ['log in with docker login (credentials in ~/.docker/config.json are used), or pass --registry-username/--registry-password'];

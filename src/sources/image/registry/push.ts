@@ -10,33 +10,30 @@ import { fail } from '../../../errors.js';
 import type { Digest } from '../digest.js';
 import { readCapped, sha256Digest } from '../digest.js';
 import { MANIFEST_MEDIA_TYPES, MEDIA } from '../media-types.js';
-import { apiHost } from '../reference.js';
-import { hostOf } from '../../net/deadline.js';
-import { basicHeader, fetchBearerToken, parseChallenge } from './auth.js';
 import type { RegistryTarget } from './core.js';
-import { isLoopbackHost } from './core.js';
 import type { Credentials } from './credentials.js';
 import type { HttpRequest, HttpResponse, RegistryHttp } from './http.js';
-import { discard, header, redact } from './http.js';
+import { discard, header } from './http.js';
+import { CREDENTIAL_HINTS as HINTS, RegistrySession } from './session.js';
 
 export class RegistryPusher {
   readonly name: string;
   private readonly base: string;
   private readonly plainHttp: boolean;
-  private authorization: string | undefined;
+  private readonly session: RegistrySession;
 
   constructor(
-    private readonly target: Pick<RegistryTarget, 'registry' | 'repository'>,
+    target: Pick<RegistryTarget, 'registry' | 'repository'>,
     private readonly http: RegistryHttp,
-    private readonly credentials: Credentials | undefined,
+    credentials: Credentials | undefined,
     allowHttp: boolean,
     private readonly maxDocumentBytes: number,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    const host = apiHost(target.registry);
-    this.plainHttp = isLoopbackHost(host) || allowHttp;
-    this.base = `${this.plainHttp ? 'http' : 'https'}://${host}/v2/${target.repository}`;
-    this.name = `${target.registry}/${target.repository}`;
+    this.session = new RegistrySession(target, http, credentials, allowHttp, log, 'pull,push');
+    this.base = this.session.base;
+    this.plainHttp = this.session.plainHttp;
+    this.name = this.session.name;
   }
 
   /** Whether the registry serves the OCI 1.1 referrers API (distribution 2.8 answers 404). */
@@ -95,33 +92,9 @@ export class RegistryPusher {
     await this.http.close();
   }
 
-  private async send(req: HttpRequest, credentials = true): Promise<HttpResponse> {
-    if (!credentials) return this.http.send(req);
-    const withAuth = (): HttpRequest => ({ ...req, headers: { ...(req.headers ?? {}), ...(this.authorization !== undefined && { authorization: this.authorization }) } });
-    let res = await this.http.send(withAuth());
-    if (res.status !== 401) return res;
-    if (res.redirected) {
-      await discard(res);
-      fail('UNAUTHORIZED', `${this.name}: ${hostOf(res.url)}, where the registry redirected ${redact(req.url)}, asks for credentials; vouch sends credentials only to the registry itself`);
-    }
-    const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
-    await discard(res);
-    if (!challenge) fail('UNAUTHORIZED', `${this.name}: the registry refused access and sent no usable challenge`);
-    if (challenge.scheme === 'basic') {
-      if (!this.credentials) fail('UNAUTHORIZED', `${this.name}: the registry wants a user name and password to push`, { hints: HINTS });
-      if (!this.plainHttp || isLoopbackHost(apiHost(this.target.registry))) this.authorization = basicHeader(this.credentials);
-      else fail('UNAUTHORIZED', `${this.name}: refusing to send a password over plain HTTP`);
-    } else {
-      const token = await fetchBearerToken(this.http, { ...challenge, params: { ...challenge.params, scope: `repository:${this.target.repository}:pull,push` } }, `repository:${this.target.repository}:pull,push`, this.credentials, this.plainHttp);
-      this.authorization = `Bearer ${token}`;
-      this.log.debug(`${this.name}: got a push token`);
-    }
-    res = await this.http.send(withAuth());
-    if (res.status === 401 || res.status === 403) {
-      await discard(res);
-      fail('UNAUTHORIZED', `${this.name}: push denied (HTTP ${res.status}) for ${redact(res.url)}`, { hints: HINTS });
-    }
-    return res;
+  /** Without credentials for an upload location on another host (see upload). */
+  private send(req: HttpRequest, credentials = true): Promise<HttpResponse> {
+    return credentials ? this.session.send(req) : this.http.send(req);
   }
 
   private async unexpected(res: HttpResponse, what: string): Promise<never> {
@@ -130,5 +103,3 @@ export class RegistryPusher {
     return fail('NETWORK', `${this.name}: ${what}: unexpected HTTP ${res.status}`);
   }
 }
-
-const HINTS = ['log in with docker login (credentials in ~/.docker/config.json are used), or pass --registry-username/--registry-password'];
