@@ -24,7 +24,7 @@ export const reportFlags = {
     default: 'text',
   }),
   json: Flags.boolean({ summary: 'Same as --format json: stdout carries exactly one JSON document.' }),
-  output: Flags.string({ char: 'o', summary: 'Write the report to this file; a one-line verdict goes to stderr.' }),
+  output: Flags.string({ char: 'o', summary: 'Write the report to this file; a one-line verdict (with many subjects, the summary line) goes to stderr.' }),
   'effective-time': Flags.string({
     summary: 'Judge as of this ISO-8601 time instead of now (`now` in rules, waiver expiry, report time); signatures are always checked at their proven signing time.',
   }),
