@@ -7,7 +7,7 @@ import { VouchError } from '../errors.js';
 export default class Serve extends VouchCommand {
   static override summary = 'Run the Kubernetes admission webhook: verify every image of a pod before it runs.';
   static override description = `Answers AdmissionReview v1 over HTTPS: POST /validate denies objects with an image that does not verify (status 403 naming the image, its digest and the failed rule); POST /mutate pins tags to digests (repo:tag@sha256:…). GET /healthz, /readyz and /metrics (Prometheus).
-Images are matched against the image policies of --config (first match wins; an image no pattern matches is denied unless the file says otherwise), or, without --config, verified with the same verification flags as vouch image for every image. Only manifests and small blobs are read, never layers: a policy that judges the contents is a configuration error. Each request is answered within --timeout; a verification that cannot finish in time is a denial that says so (an allow with a warning in warn mode). Verdicts are cached by digest, configuration entry, trust material and vouch version; "could not check" is never cached. docs/admission.md describes configuration, deployment and operation.`;
+Images are matched against the image policies of --config (first match wins; an image no pattern matches is denied unless the file says otherwise), or, without --config, verified with the same verification flags as vouch image for every image. Only manifests and small blobs are read, never layers: a policy that judges the contents is a configuration error, unless the entry admits through verification summaries (vsa-public-key: a VSA signed by CI proves those policies passed; without a usable one the image is denied). Each request is answered within --timeout; a verification that cannot finish in time is a denial that says so (an allow with a warning in warn mode). Verdicts are cached by digest, configuration entry, trust material and vouch version; "could not check" is never cached. docs/admission.md describes configuration, deployment and operation.`;
 
   static override examples = [
     '<%= config.bin %> serve --config /etc/vouch/config.yaml --tls-cert /tls/tls.crt --tls-key /tls/tls.key',
@@ -30,6 +30,9 @@ Images are matched against the image policies of --config (first match wins; an 
     ...sigstoreFlags,
     ...provenanceFlags,
     'docker-reference': Flags.string({ summary: 'Reference cosign signatures must name in their payload (catch-all entry).' }),
+    'vsa-public-key': Flags.string({ summary: 'Admit through a VSA signed with this PEM public key (repeatable; catch-all entry); without a usable VSA, verify (or deny when the policies judge the contents).', multiple: true }),
+    'vsa-max-age': Flags.string({ summary: 'Oldest VSA accepted, by its timeVerified (default 168h; catch-all entry).' }),
+    'vsa-verifier-id': Flags.string({ summary: 'Verifier id a VSA must name (repeatable; default https://vouch.dev/verifier; catch-all entry).', multiple: true }),
     'allow-http-registry': Flags.boolean({ summary: 'Allow plain HTTP to registries that are not on loopback.' }),
     verbose: Flags.boolean({ char: 'v', summary: 'Log progress and debug details to stderr.' }),
   };
@@ -47,7 +50,7 @@ Images are matched against the image policies of --config (first match wins; an 
       throw new VouchError({ code: 'USAGE', message: `--cache must be memory or a redis:// or rediss:// URL, got ${JSON.stringify(flags.cache)}` });
     }
     const { configFromFlags, loadServeConfig } = await import('../serve/config.js');
-    const verification = ['key', 'certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp', 'trusted-root', 'source-uri', 'builder-id', 'policy', 'docker-reference'];
+    const verification = ['key', 'certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp', 'trusted-root', 'source-uri', 'builder-id', 'policy', 'docker-reference', 'vsa-public-key', 'vsa-max-age', 'vsa-verifier-id'];
     const given = verification.filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
     if (flags.config !== undefined && given.length > 0) {
       throw new VouchError({ code: 'USAGE', message: `--config and --${given[0]} contradict each other: put the verification into the configuration file` });

@@ -54,6 +54,10 @@ export const SERVE_CONFIG_SCHEMA = {
               policy: { type: 'array', minItems: 1, maxItems: 16, items: shortString },
               'insecure-ignore-tlog': { type: 'boolean' },
               'build-workflow-input': { type: 'array', maxItems: 64, items: shortString },
+              // Admission through a verification summary (docs/vsa.md): the keys, verifiers and age it must have.
+              'vsa-public-key': { type: 'array', minItems: 1, maxItems: 16, items: shortString },
+              'vsa-verifier-id': { type: 'array', minItems: 1, maxItems: 16, items: shortString },
+              'vsa-max-age': { type: 'string', minLength: 1, maxLength: 32 },
               ...Object.fromEntries(ENTRY_STRING_KEYS.map((k) => [k, shortString])),
             },
           },

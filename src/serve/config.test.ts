@@ -85,3 +85,30 @@ test('vouch policy lint checks admission configurations too', async () => {
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /names no signer/);
 });
+
+test('serve config: an entry with vsa-public-key may judge the contents; its keys are part of the trust digest', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const pub = join(dir, 'vsa.pub');
+  writeFileSync(pub, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+  const other = join(dir, 'vsa-other.pub');
+  writeFileSync(other, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+  const c = await loadServeConfig(
+    config(
+      `${keyEntry('a/*', `      policy: [default]\n      vsa-public-key: [vsa.pub]\n      vsa-max-age: 24h\n      vsa-verifier-id: [https://ci.example/verifier]\n`)}${keyEntry('b/*', '      policy: [signature]\n      vsa-public-key: [vsa.pub]\n')}${keyEntry('c/*', '      policy: [signature]\n      vsa-public-key: [vsa-other.pub]\n')}`,
+    ),
+  );
+  const [a, b, other2] = c.rules;
+  assert.equal(a?.readsContents, true, 'default judges the contents: allowed with VSA keys');
+  assert.equal(a?.vsa?.maxAgeMs, 24 * 3_600_000);
+  assert.deepEqual(a?.vsa?.trustedVerifiers, ['https://ci.example/verifier']);
+  assert.equal(b?.readsContents, false);
+  assert.deepEqual(b?.vsa?.trustedVerifiers, ['https://vouch.dev/verifier'], 'the verifier defaults to vouch');
+  assert.equal(b?.vsa?.maxAgeMs, 168 * 3_600_000, 'the maximum age defaults to a week');
+  assert.notEqual(b?.trustDigest, other2?.trustDigest, 'another VSA key, another cache entry');
+  const flags = await configFromFlags({ key: SAMPLE_KEYS.cosign, policy: ['default'], 'vsa-public-key': [pub] }, 'linux/amd64');
+  assert.equal(flags.rules[0]?.readsContents, true, 'the command line catch-all takes --vsa-public-key too');
+  await invalid(config(keyEntry('a/*', '      vsa-max-age: 24h\n')), /needs --vsa-public-key/);
+  await invalid(config(keyEntry('a/*', '      vsa-public-key: [vsa.pub]\n      vsa-max-age: soon\n')), /positive duration/);
+  await invalid(config(keyEntry('a/*', '      vsa-public-key: [vsa.pub]\n      vsa: hello.vsa.json\n')), /additional properties \(vsa\)/);
+  await invalid(config(keyEntry('a/*', `      vsa-public-key: [${SAMPLE_KEYS.trustedRoot}]\n`)), /not a PEM public key/);
+});

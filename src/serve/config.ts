@@ -13,9 +13,11 @@ import { ociPlatform, requireSourceUri, toProvenanceExpectations, toSigstoreOpti
 import { isVouchError, messageOf, VouchError } from '../errors.js';
 import { stableStringify } from '../evidence/stable-json.js';
 import { readInputFile } from '../pipeline/input-file.js';
-import { readsContents } from '../policy/contents-use.js';
+import { policiesNeedingContents, readsContents } from '../policy/contents-use.js';
 import type { Policy } from '../policy/index.js';
 import { yamlDepthProblem } from '../policy/yaml-depth.js';
+import type { ImageVsaOptions } from '../vsa/index.js';
+import { vsaUseFrom } from '../cli/vsa.js';
 import { ENTRY_STRING_KEYS, SERVE_CONFIG_SCHEMA } from './config-schema.js';
 
 export type ImageMode = 'enforce' | 'warn';
@@ -34,8 +36,16 @@ export interface ImageRule {
   readonly policies: readonly Policy[];
   /** SHA-256 over the entry as configured, the policies as evaluated and the platform: part of the cache key. */
   readonly entryDigest: string;
-  /** SHA-256 over the key and trusted root bytes as loaded: part of the cache key. */
+  /** SHA-256 over the key and trusted root bytes as loaded (and the VSA keys): part of the cache key. */
   readonly trustDigest: string;
+  /** Admission through a verification summary: the keys, verifiers and age a VSA must have. */
+  readonly vsa?: ImageVsaOptions;
+  /**
+   * Whether the policies judge the image's contents. Only an entry with `vsa-public-key` may have
+   * such policies: a usable VSA proves they passed in CI; without one the image is denied, since
+   * admission never reads layers.
+   */
+  readonly readsContents: boolean;
 }
 
 export interface ServeConfig {
@@ -79,10 +89,16 @@ export async function loadServeConfig(path: string): Promise<ServeConfig> {
   return { rules, unmatched: spec.unmatched ?? 'deny', platform };
 }
 
+/** The VSA keys of an entry, as `vouch image` names its flags (docs/vsa.md). */
+const VSA_ENTRY_KEYS = ['vsa-public-key', 'vsa-verifier-id', 'vsa-max-age'] as const;
+
+/** A VSA is a small signed document (a Sigstore bundle or a DSSE envelope). */
+const MAX_VSA_BYTES = 4 * 1024 * 1024;
+
 /** The command line's verification flags as one catch-all entry (pattern `*`, enforce). */
 export async function configFromFlags(flags: FlagBag, platform: string | undefined): Promise<ServeConfig> {
   const entry: Record<string, unknown> = { pattern: '*', mode: 'enforce' };
-  for (const key of [...ENTRY_STRING_KEYS, 'policy', 'insecure-ignore-tlog', 'build-workflow-input']) {
+  for (const key of [...ENTRY_STRING_KEYS, ...VSA_ENTRY_KEYS, 'policy', 'insecure-ignore-tlog', 'build-workflow-input']) {
     const v = flags[key];
     if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) entry[key] = v;
   }
@@ -96,13 +112,15 @@ function absolutePaths(entry: Readonly<Record<string, unknown>>, base: string): 
     const v = out[key];
     if (typeof v === 'string' && !isAbsolute(v)) out[key] = resolve(base, v);
   }
+  if (Array.isArray(out['vsa-public-key'])) out['vsa-public-key'] = (out['vsa-public-key'] as string[]).map((p) => resolve(base, p));
   if (Array.isArray(out['policy'])) out['policy'] = (out['policy'] as string[]).map((p) => (/^[a-z][a-z0-9-]*$/.test(p) || isAbsolute(p) ? p : resolve(base, p)));
   return out;
 }
 
 /**
  * Checks one entry as `vouch image` checks its flags, and fixes what it will evaluate. Admission
- * never reads layers, so a policy that judges the contents is refused here, not at each request.
+ * never reads layers, so a policy that judges the contents is refused here, not at each request,
+ * unless the entry admits through verification summaries (which prove CI judged the contents).
  */
 async function toRule(label: string, entry: Record<string, unknown>, platform: string): Promise<ImageRule> {
   const signer = entry['key'] !== undefined || entry['certificate-identity'] !== undefined || entry['certificate-identity-regexp'] !== undefined;
@@ -111,15 +129,21 @@ async function toRule(label: string, entry: Record<string, unknown>, platform: s
   }
   const specs = (entry['policy'] as string[] | undefined) ?? [...(signer ? ['signature'] : []), ...(entry['source-uri'] !== undefined ? ['provenance'] : [])];
   let policies: Policy[];
+  let vsa: ImageVsaOptions | undefined;
+  let contents: boolean;
   try {
     toSigstoreOptions(entry);
     toProvenanceExpectations(entry);
     requireSourceUri(entry, specs);
     policies = await loadPolicies(specs);
-    readsContents('never', policies);
+    vsa = await vsaUseFrom(entry, MAX_VSA_BYTES);
+    contents = readsContents('auto', policies);
   } catch (err) {
     if (isVouchError(err) && err.code !== 'INTERNAL') throw invalid(label, err.message, err);
     throw err;
+  }
+  if (contents && vsa === undefined) {
+    throw invalid(label, `policy ${policiesNeedingContents(policies).join(', ')} judges the image contents, which admission does not read: use policies that judge signatures and provenance (signature, provenance), or admit through verification summaries that CI signed (vsa-public-key)`);
   }
   const trust = createHash('sha256');
   for (const key of ['key', 'trusted-root'] as const) {
@@ -128,6 +152,8 @@ async function toRule(label: string, entry: Record<string, unknown>, platform: s
     const bytes = await readInputFile(path, { what: `${label} ${key}`, maxBytes: MAX_TRUST_FILE_BYTES });
     trust.update(`${key}:${bytes.length}:`).update(bytes);
   }
+  // A key id is SHA-256 over the key's DER: another VSA key is another cache entry.
+  for (const k of vsa?.keys ?? []) trust.update(`vsa-public-key:${k.keyId}:`);
   const entryDigest = createHash('sha256').update(stableStringify({ entry, platform, policies: policies.map((p) => p.digest) })).digest('hex');
   return {
     label,
@@ -137,5 +163,7 @@ async function toRule(label: string, entry: Record<string, unknown>, platform: s
     policies,
     entryDigest: `sha256:${entryDigest}`,
     trustDigest: `sha256:${trust.digest('hex')}`,
+    ...(vsa !== undefined && { vsa }),
+    readsContents: contents,
   };
 }

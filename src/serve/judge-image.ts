@@ -14,8 +14,9 @@ import type { ImageRule, ServeConfig } from './config.js';
 import { singleFlight } from './cache.js';
 import { concurrencyLimit, MAX_CONCURRENT_REGISTRY_WORK } from './limit.js';
 import { resolveDigest, verifyPinned, VOUCH_VERSION } from './verify.js';
-import type { RegistryReference, Verification, VerifyOptions } from './verify.js';
+import type { RegistryReference, Verification, VerifyOptions, VsaNote } from './verify.js';
 import { parseUntrustedJson } from '../evidence/index.js';
+import { budget, oneLine, raceDeadline, raceResolve } from './deadline.js';
 
 export type ImageVerdict = 'allow' | 'warn' | 'deny';
 
@@ -30,6 +31,8 @@ export interface ImageDecision {
   readonly message: string;
   readonly warnings: readonly string[];
   readonly cache: 'hit' | 'miss' | 'none';
+  /** For an entry that admits through verification summaries: whether one was used, and why (or why not). */
+  readonly vsa?: VsaNote;
 }
 
 /** Image references longer than this are not references (the glob match is O(value × pattern)). */
@@ -71,18 +74,13 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
   };
 
   async function verified(ref: RegistryReference, digest: string, rule: ImageRule, ctx: RunContext): Promise<{ verification: Verification; cache: 'hit' | 'miss' }> {
-    // The repository is part of the key: cosign signatures live beside the image in its own
-    // repository, so one digest can be signed in one repository and not in another.
-    const key = verdictCacheKey({
-      subjectDigest: digest,
-      policiesDigest: rule.entryDigest,
-      trustDigest: rule.trustDigest,
-      expectationsDigest: `${ref.registry}/${ref.repository}`,
-      vouchVersion: VOUCH_VERSION,
-      evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
-    });
+    const key = admissionCacheKey(ref, digest, rule);
     const hit = await cache.get(key, options.clock()).catch(() => undefined);
-    if (hit) return { verification: parseUntrustedJson(hit.reportJson, 'cached verdict') as Verification, cache: 'hit' };
+    if (hit) {
+      const cached = parseUntrustedJson(hit.reportJson, 'cached verdict') as Verification;
+      // A pass that came from a VSA counts only while the VSA does: past its maximum age, verify again.
+      if (!(cached.kind === 'pass' && cached.vsa?.used === true && !(Date.parse(cached.vsa.validUntil) > options.clock().getTime()))) return { verification: cached, cache: 'hit' };
+    }
     const shared = flight(key, () => limited(async () => {
       const started = performance.now();
       const deadline = budget(options.timeoutMs);
@@ -131,61 +129,44 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       }
       const { verification, cache: cached } = await verified(ref, digest, rule, ctx);
       const at = `image ${shown} (${digest})`;
+      const d = (verdict: ImageVerdict, message: string, warnings: readonly string[]): ImageDecision => ({
+        ...decision(shown, verdict, rule.label, digest, message, warnings, cached),
+        ...(verification.vsa && { vsa: verification.vsa }),
+      });
       switch (verification.kind) {
-        case 'pass':
-          return decision(shown, 'allow', rule.label, digest, `${at} verified by ${rule.label}`, verification.warnings.map((w) => `${at}: ${w}`), cached);
+        case 'pass': {
+          const how = verification.vsa?.used ? `admitted through a verification summary of ${oneLine(verification.vsa.verifier)} (${oneLine(verification.vsa.timeVerified)}) under` : 'verified by';
+          return d('allow', `${at} ${how} ${rule.label}`, verification.warnings.map((w) => `${at}: ${w}`));
+        }
         case 'fail': {
           const message = `${at} failed rule ${verification.rule} of ${rule.label}: ${oneLine(verification.reason)}`;
-          return decision(shown, failVerdict, rule.label, digest, message, [...(failVerdict === 'warn' ? [message] : []), ...verification.warnings], cached);
+          return d(failVerdict, message, [...(failVerdict === 'warn' ? [message] : []), ...verification.warnings]);
         }
         case 'error': {
           const message = `${at} could not be verified (${verification.code}) under ${rule.label}: ${oneLine(verification.message)}`;
-          return decision(shown, failVerdict, rule.label, digest, message, failVerdict === 'warn' ? [message] : [], cached);
+          return d(failVerdict, message, failVerdict === 'warn' ? [message] : []);
         }
       }
     },
   };
 }
 
+/**
+ * The cache key of one image under one rule. The repository is part of it: cosign signatures and
+ * VSAs live beside the image in its own repository, so one digest can be signed (or summarised)
+ * in one repository and not in another.
+ */
+export function admissionCacheKey(ref: RegistryReference, digest: string, rule: ImageRule): string {
+  return verdictCacheKey({
+    subjectDigest: digest,
+    policiesDigest: rule.entryDigest,
+    trustDigest: rule.trustDigest,
+    expectationsDigest: `${ref.registry}/${ref.repository}`,
+    vouchVersion: VOUCH_VERSION,
+    evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
+  });
+}
+
 function decision(image: string, verdict: ImageVerdict, rule: string, digest: string | undefined, message: string, warnings: readonly string[], cache: ImageDecision['cache']): ImageDecision {
   return { image, verdict, rule, ...(digest !== undefined && { digest }), message, warnings, cache };
-}
-
-/** Control characters (a newline in a crafted reason or reference) would split log lines and messages. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
-/** A deadline whose abort reason says what ran out. */
-export function budget(ms: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`verification did not finish within ${ms / 1000} s`)), ms);
-  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
-}
-
-/** A shared verification awaited under this request's own deadline: the request never waits past it. */
-function raceDeadline(work: Promise<Verification>, signal: AbortSignal | undefined): Promise<Verification> {
-  if (!signal) return work;
-  const expired = (): Verification => ({ kind: 'error', code: 'NETWORK', message: reasonOf(signal) });
-  if (signal.aborted) return Promise.resolve(expired());
-  return new Promise((resolve) => {
-    const onAbort = (): void => resolve(expired());
-    signal.addEventListener('abort', onAbort, { once: true });
-    void work.then(resolve, (err: unknown) => resolve({ kind: 'error', code: 'INTERNAL', message: messageOf(err) })).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function raceResolve(work: Promise<string>, signal: AbortSignal | undefined): Promise<string> {
-  if (!signal) return work;
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new Error(reasonOf(signal)));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function reasonOf(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason.message : 'the request deadline passed';
 }

@@ -12,6 +12,7 @@ export interface ServeMetrics {
   readonly cache: Counter<'result'>;
   readonly verification: Histogram<'result'>;
   readonly registryErrors: Counter;
+  readonly vsa: Counter<'result'>;
 }
 
 export function serveMetrics(): ServeMetrics {
@@ -29,6 +30,7 @@ export function serveMetrics(): ServeMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
       registers,
     }),
+    vsa: new Counter({ name: 'vouch_admission_vsa_total', help: 'Verifications under an entry with VSA keys, by whether a verification summary was used (used, not_used)', labelNames: ['result'], registers }),
     registryErrors: new Counter({ name: 'vouch_admission_registry_errors_total', help: 'Verifications that could not check the image (registry down, deadline, malformed manifests)', registers }),
   };
 }

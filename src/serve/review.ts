@@ -6,7 +6,7 @@
  */
 import type { RunContext } from '../context.js';
 import type { ImageDecision, ImageJudge } from './judge-image.js';
-import { oneLine } from './judge-image.js';
+import { oneLine } from './deadline.js';
 import { imageSitesOf } from './images.js';
 
 export interface ReviewRequest {

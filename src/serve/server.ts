@@ -12,7 +12,8 @@ import type { VerdictCache } from '../cache/types.js';
 import type { Logger } from '../context.js';
 import { jsonDepthProblem } from '../evidence/json-depth.js';
 import type { ServeConfig } from './config.js';
-import { budget, imageJudge } from './judge-image.js';
+import { budget } from './deadline.js';
+import { imageJudge } from './judge-image.js';
 import type { ImageDecision } from './judge-image.js';
 import { endpointLabel, serveMetrics } from './metrics.js';
 import type { ServeMetrics } from './metrics.js';
@@ -61,7 +62,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     clock: options.clock,
     onVerified: (seconds, v) => {
       metrics.verification.observe({ result: v.kind }, seconds);
-      if (v.kind === 'error') metrics.registryErrors.inc();
+      if (v.kind === 'error' && v.code !== 'CONTENTS_REQUIRED') metrics.registryErrors.inc();
+      if (v.vsa) metrics.vsa.inc({ result: v.vsa.used ? 'used' : 'not_used' });
     },
   });
   const tls = await watchCertificate(options.certFile, options.keyFile, options.certPollMs ?? 10_000, options.log);
@@ -121,6 +123,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         rule: d.rule,
         message: d.message,
         cache: d.cache,
+        ...(d.vsa && { vsa: d.vsa.used ? 'used' : 'not used', vsaReason: d.vsa.reason }),
         durationMs: Math.round(ms),
       });
     }
