@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,7 +12,8 @@ import { DEFAULT_LIMITS } from '../pipeline/options.js';
 import { collectRootfsEvidence } from '../pipeline/rootfs.js';
 import { noopLogger } from '../context.js';
 import { needsRealdata, realdata } from '../testing/realdata.js';
-import { sampleManifest, samplePath } from '../testing/sample.js';
+import { buildImage, needsRegistry, pushImage, startRegistry } from '../testing/registry.js';
+import { SAMPLE_KEYS, sampleManifest, samplePath } from '../testing/sample.js';
 
 /** The last state of every piece of work a run reported, copied (the library reuses one object per piece). */
 function recorder() {
@@ -45,6 +48,33 @@ test('library: verifying the sample image reports every layer read, its bytes eq
   assert.deepEqual(rec.finished().filter((e) => e.kind !== 'layer'), []);
 });
 
+test('library: from a registry, a layer\'s download is its layer event (one, to the blob size); other blobs are downloads', { ...needsRegistry(), timeout: 120_000 }, async () => {
+  const reg = await startRegistry();
+  try {
+    const files = Array.from({ length: 40 }, (_, i) => ({ path: `usr/share/demo/f${i}`, content: Buffer.alloc(4096 * (i + 1), i) }));
+    const image = await buildImage([{ files: files.slice(0, 20) }, { files: files.slice(20), compression: 'zstd' }]);
+    await pushImage(reg, 'demo/progress', 'v1', image);
+    const rec = recorder();
+    await verifyImage({ reference: `${reg.host}/demo/progress:v1`, policies: ['sbom'], platform: 'linux/amd64', onProgress: rec.onProgress });
+    const finished = rec.finished();
+    for (const layer of image.layers) {
+      const events = finished.filter((e) => e.label.endsWith(layer.digest));
+      assert.equal(events.length, 1, `one piece of work for ${layer.digest}`);
+      const [e] = events;
+      assert.ok(e?.kind === 'layer' && e.done);
+      assert.equal(e.bytes, layer.bytes.length);
+      assert.equal(e.totalBytes, layer.bytes.length);
+      assert.equal(e.entries, 20);
+    }
+    const config = finished.find((e) => e.label === `${reg.host}/demo/progress blob ${image.config.digest}`);
+    assert.ok(config?.kind === 'download' && config.done, 'the config blob is a download');
+    assert.equal(config.bytes, image.config.bytes.length);
+    assert.equal(config.totalBytes, image.config.bytes.length);
+  } finally {
+    await reg.stop();
+  }
+});
+
 test('library: verifying real apks (a file; a name in its repository) reports the APKINDEX and the package, each to its file size', needsRealdata(), async () => {
   const repository = realdata('chainguard-dev-apko/internal/cli/testdata/packages');
   const tzdata = join(repository, 'x86_64', 'tzdata-2023c-r0.apk');
@@ -63,6 +93,24 @@ test('library: verifying real apks (a file; a name in its repository) reports th
   }
   assert.equal(files.length, 2);
   assert.ok(rec.count() >= 6, 'a start, the bytes and an end for each');
+});
+
+test('library: a package by URL is a download, to the Content-Length', async () => {
+  const body = readFileSync(samplePath('apk', 'x86_64', 'hello-2.12-r0.apk'));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': body.length });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hello-2.12-r0.apk`;
+    const rec = recorder();
+    await verifyApk({ target: url, keys: [SAMPLE_KEYS.apk], arch: 'x86_64', onProgress: rec.onProgress });
+    assert.deepEqual(rec.finished().map((e) => ({ ...e, id: 0 })), [{ kind: 'download', id: 0, label: url, done: true, bytes: body.length, totalBytes: body.length }]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('library: an artifact being hashed, and a root filesystem walked, report their bytes and entries', async () => {
