@@ -43,7 +43,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   vouch: ['commands', 'cli'],
   testing: ['*'],
 };
-const ROOT_FILES = new Set(['errors', 'context', 'index']);
+const ROOT_FILES = new Set(['errors', 'context', 'progress', 'index']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -36,3 +36,4 @@ export type { ApkIndexCaps, IdentityExpectation, Limits, ProvenanceExpectations,
 export { ERROR_CODES, isVouchError, VouchError } from './errors.js';
 export type { ErrorCode, VouchErrorOptions } from './errors.js';
 export type { Logger } from './context.js';
+export type { ProgressEvent, ProgressKind, ProgressSink } from './progress.js';

@@ -46,7 +46,7 @@ export async function apkPlan(input: ApkPlanInput, ctx: RunContext): Promise<Sub
     const ring = await loadKeyring();
     if (ring.keys.length === 0) warnings.push('no trusted apk keys: give --apk-key or --keyring (no /etc/apk/keys on this machine)');
     warnings = [...warnings, ...(ring.skipped ?? []).map((s) => `keyring file ${s.path} is not used: ${s.reason}`)];
-    listing = await withSubjectDeadline(input.timeoutMs, { now: ctx.now, log: ctx.log }, (c) => listRepository(options, repository, ring, c));
+    listing = await withSubjectDeadline(input.timeoutMs, { now: ctx.now, log: ctx.log, ...(ctx.progress !== undefined && { progress: ctx.progress }) }, (c) => listRepository(options, repository, ring, c));
     if (listing.entries.length === 0) fail('NOT_FOUND', `the index ${listing.index.location} lists no package for ${options.arch}`, { hints: [`check --arch (${options.arch})`] });
   }
   const subjects: ApkBatchSubject[] = listing !== undefined ? listingSubjects(listing) : input.targets.map((name) => ({ name, kind: 'apk' }));

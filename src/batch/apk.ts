@@ -90,7 +90,7 @@ export async function listedPackageEvidence(entry: ApkIndexRecord, listing: Repo
   };
   let opened;
   try {
-    opened = await openSource(pull.packageLocation, ctx.signal);
+    opened = await openSource(pull.packageLocation, ctx);
   } catch (err) {
     if (isVouchError(err) && err.code === 'NOT_FOUND') packageAbsent(pull, err);
     throw err;

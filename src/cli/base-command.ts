@@ -12,7 +12,9 @@ import { loadPolicies } from '../library/policies.js';
 import type { RunOptions } from '../library/options.js';
 import { stderrLogger } from './logger.js';
 import { textStyle } from './terminal.js';
-import { checkOutputWritable } from './local-paths.js';
+import { checkOutputWritable, sameFileAsStderr } from './local-paths.js';
+import { progressLine } from './progress-line.js';
+import type { ProgressLine } from './progress-line.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, commandDeadline } from '../pipeline/options.js';
 
 /** Flags shared by every command that produces a report. */
@@ -64,6 +66,7 @@ export abstract class VouchCommand extends Command {
   private jsonMode = false;
   private deadline: AbortSignal | undefined;
   private timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
+  private progress: ProgressLine | undefined;
 
   /**
    * Every error the command-line parser raises is a usage error, exit 2, with oclif's message. Some
@@ -90,8 +93,10 @@ export abstract class VouchCommand extends Command {
   /**
    * Builds the run context: effective time from the flag (else the clock), logger on stderr, and
    * the command's deadline (--timeout, default 10 minutes) as the signal every request follows.
+   * The verify commands pass `progress` (their --quiet): long reads then draw a progress line on
+   * stderr when it is a terminal (src/cli/progress-line.ts); other commands never draw one.
    */
-  protected contextFrom(flags: ReportFlagValues): RunContext {
+  protected contextFrom(flags: ReportFlagValues, progress?: { readonly quiet: boolean }): RunContext {
     this.jsonMode = flags.json || flags.format === 'json';
     policyTimeout(flags['policy-timeout']); // a usage error before any work, not after the image is read
     // --json means --format json: with another format named the two contradict each other.
@@ -103,7 +108,14 @@ export abstract class VouchCommand extends Command {
     this.timeoutMs = parseDuration(flags.timeout, '--timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const { signal } = commandDeadline(this.timeoutMs);
     this.deadline = signal;
-    return { now, log: stderrLogger(flags.verbose), signal };
+    this.progress = progress && progressLine({ quiet: progress.quiet, reportOnStderr: sameFileAsStderr(flags.output) });
+    const sink = this.progress?.sink;
+    return { now, log: stderrLogger(flags.verbose, () => this.progress?.clear()), signal, ...(sink !== undefined && { progress: sink }) };
+  }
+
+  /** Ends the progress line (wiped for good) before anything else is written: a report, a summary, an error. */
+  protected stopProgress(): void {
+    this.progress?.stop();
   }
 
   /**
@@ -156,6 +168,7 @@ export abstract class VouchCommand extends Command {
 
   /** Writes a report to stdout, or to --output with a one-line verdict on stderr. */
   protected async emit(report: Report, flags: ReportFlagValues): Promise<void> {
+    this.stopProgress();
     const format = this.formatOf(flags);
     const toFile = flags.output !== undefined;
     const style = textStyle(process.env, { isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns }, toFile);
@@ -171,6 +184,7 @@ export abstract class VouchCommand extends Command {
    * Nothing unexpected ever exits 0 or 1: an unknown error could not check, exit 3.
    */
   override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
+    this.stopProgress();
     if (!isVouchError(err) && err.oclif?.exit !== undefined) return super.catch(err);
     // Whatever broke off because the command's deadline passed (a file read, a stream) reports
     // the deadline, not its own abort error.

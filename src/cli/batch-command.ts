@@ -89,6 +89,7 @@ export abstract class BatchCommand extends VouchCommand {
         const subject = plan.subjects[0] as S;
         const outcome = await verifyThroughCache(subject, use, plan.verification(subject, ctx));
         if (outcome.kind !== 'report') return; // verifyThroughCache throws what could not be checked
+        this.stopProgress();
         if (outcome.cached) process.stderr.write(`vouch: the verdict for ${visible(subject.name)} was served from the verdict cache (${settings.cache?.dir ?? ''})\n`);
         await this.emit(outcome.report, flags);
         process.exitCode = outcome.report.verdict === 'pass' ? EXIT.PASS : EXIT.FAIL;
@@ -104,6 +105,7 @@ export abstract class BatchCommand extends VouchCommand {
     const format = this.formatOf(flags) as BatchFormat;
     const writer = batchWriter(format);
     const collector = new SummaryCollector();
+    this.stopProgress(); // the bar takes the line (an index read before it may have drawn one)
     const progress = progressBar(subjects.length, { quiet: flags.quiet });
     // Each subject has its own deadline; the command's own (which would end a long batch) is not used.
     const base: RunContext = { now: ctx.now, log: ctx.log };

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { VouchError } from '../errors.js';
 import { REPORT_FORMATS } from '../report/types.js';
+import { progressFlags } from './flags.js';
 
 /** A fail is reused only briefly: a fixed package or a newly attached signature should show soon. */
 export const DEFAULT_CACHE_TTL_MS = 24 * 3_600_000;
@@ -18,7 +19,7 @@ export const batchFlags = {
     default: 'text',
   }),
   jobs: Flags.string({ char: 'j', summary: 'Subjects verified at the same time (default: the number of CPU cores).', helpGroup: 'BATCH' }),
-  quiet: Flags.boolean({ char: 'q', summary: 'No progress bar on stderr (it is shown only on a terminal anyway).', helpGroup: 'BATCH' }),
+  ...progressFlags,
   cache: Flags.string({ summary: 'Verdict cache directory: a pass is reused for --cache-ttl, a fail for 10 minutes, "could not check" never.', helpGroup: 'BATCH' }),
   'cache-ttl': Flags.string({ summary: 'How long a cached pass is reused: 90s, 30m, 24h (default 24h).', helpGroup: 'BATCH' }),
   'shard-index': Flags.string({ summary: 'This run\'s shard, 0 to --shard-count - 1 (default: $JOB_COMPLETION_INDEX).', helpGroup: 'BATCH' }),

@@ -53,6 +53,14 @@ export const imageLimitFlags = {
   'max-zstd-window': Flags.string({ summary: 'Largest zstd window a layer may ask the decoder for (default 128MiB, at most 2GiB).', helpGroup: 'LIMITS' }),
 };
 
+/**
+ * Progress on stderr while a subject is read (what, bytes, entries, rate) and the bar of a batch:
+ * one flag for every verify command. Progress is drawn only when stderr is a terminal anyway.
+ */
+export const progressFlags = {
+  quiet: Flags.boolean({ char: 'q', summary: 'Show no progress on stderr (shown only when stderr is a terminal: what is read, bytes, entries, rate; with many subjects, a bar).' }),
+};
+
 /** The command's total deadline over every network request (and whatever else is still running). */
 export const networkFlags = {
   timeout: Flags.string({ summary: 'Give up (exit 3, NETWORK) when the command (with many subjects: each subject) has not finished within this time: 90s, 5m, 1h (default 10m).' }),

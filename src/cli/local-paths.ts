@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, fstatSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { VouchError } from '../errors.js';
 
@@ -22,6 +22,21 @@ export function checkOutputWritable(path: string | undefined): void {
   if (!existsSync(parent)) usage(`--output ${path}: the directory ${dirname(path)} does not exist`, 'create the directory first, or choose a file in an existing one');
   if (!statSync(parent).isDirectory()) usage(`--output ${path}: ${dirname(path)} is not a directory`, 'choose a file in an existing directory');
   if (!writable(parent)) usage(`--output ${path}: the directory ${dirname(path)} cannot be written: permission denied`, 'choose a directory you can write to');
+}
+
+/**
+ * Whether `--output` names the file stderr already is (/dev/stderr, /dev/fd/2, the terminal's
+ * own device): the report then goes to stderr, and a progress line there would garble it.
+ */
+export function sameFileAsStderr(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  try {
+    const out = statSync(path);
+    const err = fstatSync(2);
+    return out.dev === err.dev && out.ino === err.ino;
+  } catch {
+    return false;
+  }
 }
 
 function writable(path: string): boolean {

@@ -1,8 +1,11 @@
 /**
  * The progress bar of a batch on stderr: subjects done of total, failures, throughput and ETA.
- * Shown only when stderr is a terminal and --quiet is not given, so that logs, pipes and tests
- * never see it; stdout is never touched.
+ * Shown only when stderr is a terminal that can redraw a line (not TERM=dumb) and --quiet is not
+ * given, so that logs, pipes and tests never see it; stdout is never touched. The progress line
+ * of one subject is ./progress-line.ts.
  */
+import { redrawAllowed } from './terminal.js';
+
 export interface Progress {
   done(exitCode: number): void;
   finish(): void;
@@ -13,9 +16,9 @@ const NONE: Progress = { done() {}, finish() {} };
 /** Redraws at most this often: a batch of tiny packages would otherwise spend its time drawing. */
 const REDRAW_MS = 100;
 
-export function progressBar(total: number, options: { readonly quiet: boolean; readonly stream?: NodeJS.WriteStream }): Progress {
+export function progressBar(total: number, options: { readonly quiet: boolean; readonly stream?: NodeJS.WriteStream; readonly env?: NodeJS.ProcessEnv }): Progress {
   const stream = options.stream ?? process.stderr;
-  if (options.quiet || !stream.isTTY || total === 0) return NONE;
+  if (options.quiet || !redrawAllowed(options.env ?? process.env, stream) || total === 0) return NONE;
   const started = performance.now();
   let count = 0;
   let failed = 0;

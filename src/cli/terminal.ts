@@ -32,3 +32,12 @@ function clampWidth(columns: number | undefined): number {
   if (columns === undefined || !Number.isFinite(columns) || columns <= 0) return 80;
   return Math.min(200, Math.max(60, Math.floor(columns)));
 }
+
+/**
+ * Whether a line may be redrawn in place (progress): only on a terminal, and not on one that
+ * says it is dumb, which shows carriage returns and erase-line sequences as garbage. NO_COLOR is
+ * about colour only and does not silence progress, as in other command-line tools.
+ */
+export function redrawAllowed(env: NodeJS.ProcessEnv, out: Terminal): boolean {
+  return out.isTTY && env['TERM'] !== 'dumb';
+}

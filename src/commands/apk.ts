@@ -49,7 +49,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Apk);
     const targets = argv as string[];
-    const ctx = this.contextFrom(flags);
+    const ctx = this.contextFrom(flags, { quiet: flags.quiet });
     if (flags.all ? targets.length > 0 : targets.length === 0) {
       throw new VouchError({ code: 'USAGE', message: flags.all ? '--all verifies every package of the index: give no package names with it' : 'name the package to verify (a file, a URL, or a name with --repository), or give --repository with --all' });
     }
@@ -69,7 +69,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     const cache = await this.cacheFor(settings, ctx);
     const [{ apkPlan }, { judgeWith }] = await Promise.all([import('../batch/apk-plan.js'), import('../batch/verify.js')]);
     const judge = judgeWith(policies, ctx.now, policyTimeout(flags['policy-timeout']));
-    const planCtx = settings.batch ? { now: ctx.now, log: ctx.log } : ctx;
+    const planCtx = settings.batch ? { now: ctx.now, log: ctx.log, ...(ctx.progress !== undefined && { progress: ctx.progress }) } : ctx;
     const plan = await apkPlan({ targets, all: flags.all, options, judge, timeoutMs: settings.timeoutMs, expectations: { effectiveTime: flags['effective-time'] ?? null } }, planCtx);
     await this.verifySubjects(plan, settings, cache, policies, flags, ctx);
   }

@@ -45,7 +45,7 @@ Several files are each verified against the same --bundle and --attestation file
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Artifact);
     const targets = argv as string[];
-    const ctx = this.contextFrom(flags);
+    const ctx = this.contextFrom(flags, { quiet: flags.quiet });
     if (targets.length === 0) throw new VouchError({ code: 'USAGE', message: 'name the file (or sha256:<hex>) to verify' });
     const settings = this.batchSettings(flags, targets.length > 1);
     requireSourceUri(flags, flags.policy ?? []);

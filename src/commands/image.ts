@@ -61,7 +61,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Image);
     const references = argv as string[];
-    const ctx = this.contextFrom(flags);
+    const ctx = this.contextFrom(flags, { quiet: flags.quiet });
     if (references.length === 0) throw new VouchError({ code: 'USAGE', message: 'name the image to verify' });
     const settings = this.batchSettings(flags, references.length > 1);
     requireSourceUri(flags, flags.policy ?? []);

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { VouchCommand, verifyFlags } from '../cli/base-command.js';
-import { limitFlags, networkFlags } from '../cli/flags.js';
+import { limitFlags, networkFlags, progressFlags } from '../cli/flags.js';
 import { toRootfsOptions } from '../cli/options.js';
 
 export default class Rootfs extends VouchCommand {
@@ -27,6 +27,7 @@ Nothing in a root filesystem is signed, so without --policy the sbom policy judg
       description: 'A bare name is a built-in policy (default, provenance, sbom, signature, strict). Without --policy the sbom policy applies: a root filesystem carries no signature, so the default policy would always fail it. docs/policy.md tables what each demands.',
       multiple: true,
     }),
+    ...progressFlags,
     ...limitFlags,
     'max-findings': Flags.string({ summary: 'Largest number of file and package findings (default 200000).', helpGroup: 'LIMITS' }),
     'max-zstd-window': Flags.string({ summary: 'Largest zstd window a zstd-compressed tar may ask the decoder for (default 128MiB, at most 2GiB).', helpGroup: 'LIMITS' }),
@@ -35,7 +36,7 @@ Nothing in a root filesystem is signed, so without --policy the sbom policy judg
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rootfs);
-    const ctx = this.contextFrom(flags);
+    const ctx = this.contextFrom(flags, { quiet: flags.quiet });
     const options = toRootfsOptions(args.root, flags);
     const specs = flags.policy ?? [];
     const policies = await this.policiesFrom(specs.length > 0 ? specs : ['sbom']);

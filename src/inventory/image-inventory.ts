@@ -1,6 +1,7 @@
 import type { RunContext } from '../context.js';
 import { VouchError, fail } from '../errors.js';
 import { assertJsonDepth } from '../evidence/index.js';
+import { startProgress } from '../progress.js';
 import type { ImageCore } from '../sources/image/core.js';
 import { readCapped } from '../sources/image/digest.js';
 import type { Descriptor } from '../sources/image/manifest.js';
@@ -78,14 +79,17 @@ export async function readImageFilesystem(
       const compression = layerCompression(layer.mediaType);
       if (!compression) fail('UNSUPPORTED_FORMAT', `${core.name}: layer ${layer.digest} has unsupported media type ${layer.mediaType}`);
       ctx.log.debug(`${core.name}: reading layer ${i + 1}/${layers.length} ${layer.digest}`);
-      const tar = uncompressedLayer(await core.blob(layer), compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`);
+      const progress = startProgress(ctx.progress, 'layer', `layer ${layer.digest}`, layer.size);
+      const tar = uncompressedLayer(await core.blob(layer), compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`, progress);
       try {
         results[i] = await walkLayer(tar, layer.digest, {
           maxEntries: limits.maxEntries,
           maxCaptureBytes: limits.maxDocumentBytes,
           capture: (p) => CAPTURED_PATH.test(p),
           budget,
+          progress,
         });
+        progress.end();
       } catch (err) {
         failed = true;
         tar.destroy();

@@ -4,6 +4,8 @@ import type { TransformCallback } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createZstdDecompress } from 'node:zlib';
 import { VouchError } from '../errors.js';
 import type { LayerCompression } from '../sources/image/media-types.js';
+import { NO_PROGRESS } from '../progress.js';
+import type { ProgressTask } from '../progress.js';
 
 export interface LayerLimits {
   readonly maxDecompressedBytes: number;
@@ -18,13 +20,15 @@ const RATIO_FLOOR = 16 * 1024 * 1024;
 /**
  * Turns a (verifying) layer blob stream into its uncompressed tar bytes, once, with the caps
  * against decompression bombs: total size and ratio of output to input. When the config gives a
- * diff_id the uncompressed bytes are hashed on the way and must match it at the end.
+ * diff_id the uncompressed bytes are hashed on the way and must match it at the end. The
+ * compressed bytes read are reported to `progress` (for a registry, they are the download).
  */
-export function uncompressedLayer(blob: Readable, compression: LayerCompression, limits: LayerLimits, diffId: string | undefined, what: string): Readable {
+export function uncompressedLayer(blob: Readable, compression: LayerCompression, limits: LayerLimits, diffId: string | undefined, what: string, progress: ProgressTask = NO_PROGRESS): Readable {
   let compressedBytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _e, done) {
       compressedBytes += chunk.length;
+      progress.bytes(chunk.length);
       done(null, chunk);
     },
   });

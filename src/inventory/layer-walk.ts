@@ -7,6 +7,7 @@ import type { TarEntryType } from '../sources/tar/reader.js';
 import type { FileType, InventoryFile } from './types.js';
 import type { Whiteout } from './layer-paths.js';
 import { normaliseEntryPath, normaliseHardlinkTarget, whiteoutOf } from './layer-paths.js';
+import type { ProgressTask } from '../progress.js';
 
 export interface LayerWalkOptions {
   readonly maxEntries: number;
@@ -21,6 +22,8 @@ export interface LayerWalkOptions {
    * a layer: there such a name is an ordinary file, and reading it as a whiteout would hide it.
    */
   readonly whiteouts?: boolean;
+  /** Told of every entry seen. */
+  readonly progress?: ProgressTask;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function walkLayer(tar: Readable, layer: string, opts: LayerWalkOpt
         throw new VouchError({ code: 'LIMIT_EXCEEDED', message: `layer ${layer}: more than ${opts.maxEntries} entries (raise with --max-entries)`, details: { limit: opts.maxEntries, flag: '--max-entries' } });
       }
       opts.budget?.take(`layer ${layer}`);
+      opts.progress?.entry();
       const where = `layer ${layer}: entry ${entry.index}`;
       const path = normaliseEntryPath(header.name, where);
       if (path === '') continue;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunContext } from '../context.js';
+import { startProgress } from '../progress.js';
+import type { ProgressTask } from '../progress.js';
 import type { RootEntry, RootEntryType, RootfsSource } from '../sources/rootfs/index.js';
 import { walkDirectory } from '../sources/rootfs/index.js';
 import { encodeName } from '../sources/tar/names.js';
@@ -36,18 +38,25 @@ export async function readRootfsFilesystem(source: RootfsSource, limits: RootfsL
   const table = new FileTable();
   switch (source.kind) {
     case 'tar': {
-      const tar = uncompressedLayer(source.tar.stream, source.tar.compression, limits, undefined, `root filesystem ${source.path}`);
-      const contents = await walkLayer(tar, 'rootfs', { maxEntries: limits.maxEntries, maxCaptureBytes: limits.maxDocumentBytes, capture: (p) => CAPTURED_PATH.test(p), whiteouts: false });
+      // Bytes of the tar file as stored (compressed or not) against its size, and entries.
+      const progress = startProgress(ctx.progress, 'tree', source.path, source.tar.size);
+      const tar = uncompressedLayer(source.tar.stream, source.tar.compression, limits, undefined, `root filesystem ${source.path}`, progress);
+      const contents = await walkLayer(tar, 'rootfs', { maxEntries: limits.maxEntries, maxCaptureBytes: limits.maxDocumentBytes, capture: (p) => CAPTURED_PATH.test(p), whiteouts: false, progress });
+      progress.end();
       table.apply(contents);
       return { table, layers: [], config: {}, digest: source.tar.digest(), mountPoints: [] };
     }
     case 'directory': {
       const contents: LayerContents = { entries: [], whiteouts: [], captured: new Map(), oversized: [] };
       const mountPoints: string[] = [];
+      // A directory has no total: entries walked and bytes of file content read.
+      const progress = startProgress(ctx.progress, 'tree', source.path);
       for await (const entry of walkDirectory(source.path, { maxEntries: limits.maxEntries, maxBytes: limits.maxDecompressedBytes }, ctx.signal)) {
         if (entry.mountPoint) mountPoints.push(entry.path);
-        contents.entries.push(await inventoryFileOf(entry, contents, limits.maxDocumentBytes));
+        progress.entry();
+        contents.entries.push(await inventoryFileOf(entry, contents, limits.maxDocumentBytes, progress));
       }
+      progress.end();
       table.apply(contents);
       return { table, layers: [], config: {}, digest: listingDigest(table.files), mountPoints };
     }
@@ -55,7 +64,7 @@ export async function readRootfsFilesystem(source: RootfsSource, limits: RootfsL
 }
 
 /** One walked entry as the inventory keeps it: the file's digests computed as it streams. */
-async function inventoryFileOf(entry: RootEntry, contents: LayerContents, maxCapture: number): Promise<InventoryFile> {
+async function inventoryFileOf(entry: RootEntry, contents: LayerContents, maxCapture: number, progress: ProgressTask): Promise<InventoryFile> {
   const base = { path: entry.path, type: fileTypeOf(entry.type), mode: entry.mode, uid: entry.uid, gid: entry.gid };
   if (entry.type === 'symlink') {
     const target = entry.linkTarget ?? '';
@@ -71,6 +80,7 @@ async function inventoryFileOf(entry: RootEntry, contents: LayerContents, maxCap
     sha256.update(chunk);
     sha1.update(chunk);
     size += chunk.length;
+    progress.bytes(chunk.length);
     if (keep && size <= maxCapture) keep.push(chunk);
   }
   if (keep) {

@@ -1,4 +1,5 @@
 import type { Logger } from '../context.js';
+import type { ProgressSink } from '../progress.js';
 import { VouchError } from '../errors.js';
 import { DEFAULT_APK_INDEX_CAPS, DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { ApkIndexCaps, ApkOptions, ArtifactOptions, ImageOptions, Limits, ProvenanceExpectations, RegistryOptions, SigstoreOptions } from '../pipeline/options.js';
@@ -26,6 +27,13 @@ export interface RunOptions {
   readonly policyTimeoutMs?: number;
   /** Where progress and warnings go; default: nowhere. */
   readonly log?: Logger;
+  /**
+   * Told how far long reads got (layers, downloads, files, root filesystems): see ProgressEvent.
+   * Called synchronously while bytes stream, so it must return at once (throttle any drawing);
+   * one event object is updated in place per piece of work. A callback that throws is logged
+   * and not called again; progress never changes the verification. Default: none.
+   */
+  readonly onProgress?: ProgressSink;
 }
 
 /** Sigstore trust material (key, trustedRoot), verifier switches and the expected signer, all optional. */

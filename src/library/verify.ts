@@ -4,6 +4,7 @@ import type { Evidence } from '../evidence/index.js';
 import { commandDeadline, DEFAULT_COMMAND_TIMEOUT_MS } from '../pipeline/options.js';
 import type { Report } from '../report/types.js';
 import { noopLogger } from '../context.js';
+import { guardedSink } from '../progress.js';
 import { checkPolicyTimeout, evaluatePolicies } from './evaluate.js';
 import { apkOptionsOf, artifactOptionsOf, imageOptionsOf } from './options.js';
 import type { RunOptions, VerifyApkOptions, VerifyArtifactOptions, VerifyImageOptions } from './options.js';
@@ -51,7 +52,9 @@ async function verify<O>(run: RunOptions, optionsOf: () => O, collect: (options:
   const signal = run.signal === undefined ? deadline.signal : AbortSignal.any([run.signal, deadline.signal]);
   try {
     if (signal.aborted) throw abortReason(signal);
-    const evidence = await collect(options, { now, log: run.log ?? noopLogger, signal });
+    const log = run.log ?? noopLogger;
+    const progress = guardedSink(run.onProgress, (m) => log.warn(m));
+    const evidence = await collect(options, { now, log, signal, ...(progress !== undefined && { progress }) });
     if (signal.aborted) throw abortReason(signal);
     return evaluatePolicies(policies, evidence, { effectiveTime: now, ...(run.policyTimeoutMs !== undefined && { timeoutMs: run.policyTimeoutMs }) });
   } catch (err) {

@@ -38,14 +38,14 @@ export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): 
     pull = await resolveFromRepository(options, options.repository, keyring, ctx);
     ctx.log.debug(`fetching ${pull.packageLocation}`);
     try {
-      opened = await openSource(pull.packageLocation, ctx.signal);
+      opened = await openSource(pull.packageLocation, ctx);
     } catch (err) {
       if (isVouchError(err) && err.code === 'NOT_FOUND') packageAbsent(pull, err);
       throw err;
     }
   } else if (isApkIndexName(options.target)) {
     // The user named an index: the subject is the index itself, never a package.
-    const index = await readVerifiedIndex(await openSource(options.target, ctx.signal), () => false, options, keyring);
+    const index = await readVerifiedIndex(await openSource(options.target, ctx), () => false, options, keyring);
     return apkIndexEvidence(options, index, keyring, warnings, ctx);
   } else {
     opened = await openTarget(options.target, ctx);
@@ -74,7 +74,7 @@ async function openTarget(target: string, ctx: RunContext): Promise<OpenedSource
   if (!isHttpUrl(target) && !existsSync(target) && !target.includes('/') && !target.endsWith('.apk')) {
     fail('USAGE', `${target} is not a file; to look a package up by name, give --repository <url|dir>`);
   }
-  return openSource(target, ctx.signal);
+  return openSource(target, ctx);
 }
 
 function apkEvidence(

@@ -7,6 +7,7 @@
  * read that fails is only an error when its result is asked for (a trusted root is never read
  * into a verdict when the bundle itself is not readable, for example).
  */
+import type { RunContext } from '../context.js';
 import { settledLater } from '../errors.js';
 import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { loadTrustMaterial } from '../trust/sigstore/index.js';
@@ -23,13 +24,13 @@ export interface ArtifactInputs {
   readonly trust: () => Promise<SigstoreTrust>;
 }
 
-export function startArtifactInputs(options: ArtifactOptions, signal?: AbortSignal): ArtifactInputs {
+export function startArtifactInputs(options: ArtifactOptions, ctx: Pick<RunContext, 'signal' | 'progress'> = {}): ArtifactInputs {
   const { sigstore } = options;
   const load = (): Promise<SigstoreTrust> =>
     loadTrustMaterial({ ...(sigstore.trustedRoot !== undefined && { trustedRoot: sigstore.trustedRoot }), ...(sigstore.key !== undefined && { key: sigstore.key }) });
   let trust = options.bundle !== undefined || options.attestations.length > 0 ? settledLater(load()) : undefined;
   return {
-    subject: settledLater(resolveArtifactSubject(options.target, options.limits.maxDecompressedBytes, signal)),
+    subject: settledLater(resolveArtifactSubject(options.target, options.limits.maxDecompressedBytes, ctx)),
     ...(options.bundle !== undefined && { bundle: { path: options.bundle, bytes: settledLater(readInputFile(options.bundle, { what: '--bundle', maxBytes: options.limits.maxDocumentBytes, flag: '--max-document-size' })) } }),
     trust: () => (trust ??= load()),
   };

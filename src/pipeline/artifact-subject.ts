@@ -4,7 +4,9 @@
  * signature over the bytes themselves; larger ones are verified over their digest.
  */
 import { createHash } from 'node:crypto';
+import type { RunContext } from '../context.js';
 import { fail, messageOf } from '../errors.js';
+import { startProgress } from '../progress.js';
 import { openInputStream } from '../sources/local-file.js';
 
 /** Files up to this size are kept in memory for signature verification over the bytes. */
@@ -22,7 +24,8 @@ export interface ArtifactSubject {
 
 const DIGEST = /^sha256:([0-9a-fA-F]{64})$/;
 
-export async function resolveArtifactSubject(target: string, maxBytes: number, signal?: AbortSignal): Promise<ArtifactSubject> {
+export async function resolveArtifactSubject(target: string, maxBytes: number, ctx: Pick<RunContext, 'signal' | 'progress'> = {}): Promise<ArtifactSubject> {
+  const { signal } = ctx;
   const m = DIGEST.exec(target);
   if (m?.[1] !== undefined) return { reference: target, sha256: m[1].toLowerCase() };
   if (/^sha(256|384|512):/i.test(target)) fail('USAGE', `a digest must be sha256:<64 hex digits>, got ${JSON.stringify(target)}`);
@@ -36,6 +39,7 @@ export async function resolveArtifactSubject(target: string, maxBytes: number, s
   const keep = opened.size <= IN_MEMORY_ARTIFACT_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
+  const progress = startProgress(ctx.progress, 'file', target, opened.size);
   try {
     for await (const chunk of opened.stream) {
       const buf = chunk as Buffer;
@@ -44,7 +48,9 @@ export async function resolveArtifactSubject(target: string, maxBytes: number, s
       hash.update(buf);
       hash512.update(buf);
       if (keep) chunks.push(buf);
+      progress.bytes(buf.length);
     }
+    progress.end();
   } catch (err) {
     if ((err as { code?: unknown }).code === 'LIMIT_EXCEEDED') throw err;
     return fail('INPUT_UNREADABLE', `cannot read artifact ${target}: ${messageOf(err)}`, { cause: err });

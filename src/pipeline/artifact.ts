@@ -15,7 +15,7 @@ import { toolVersion } from './tool-version.js';
  */
 export async function collectArtifactEvidence(options: ArtifactOptions, ctx: RunContext): Promise<Evidence> {
   requireNamedSigner(options);
-  const inputs = startArtifactInputs(options, ctx.signal);
+  const inputs = startArtifactInputs(options, ctx);
   const subject = await inputs.subject;
   ctx.log.debug(`artifact ${subject.reference}: sha256:${subject.sha256}`);
   const checks: Check[] = [];

@@ -1,5 +1,7 @@
 import type { Dispatcher, request as undiciRequest } from 'undici';
 import { fail, messageOf } from '../../errors.js';
+import { NO_PROGRESS, startProgress } from '../../progress.js';
+import type { ProgressSink, ProgressTask } from '../../progress.js';
 import { openInputChunks } from '../local-file.js';
 import { DEFAULT_DEADLINES, RequestDeadline, hostOf } from '../net/deadline.js';
 import type { NetworkDeadlines } from '../net/deadline.js';
@@ -58,14 +60,33 @@ const FILE_CHUNK = 1024 * 1024;
  * Opens a local file or an http(s) URL as a byte stream, without reading it whole. A missing
  * file or a 404 is NOT_FOUND; other failures are INPUT_UNREADABLE (files) or NETWORK (http).
  * A download has a total deadline (headers, then the body by its declared size) besides `signal`.
+ * The bytes read are reported to `progress` (a file, or a download) as they are consumed.
  */
-export async function openSource(location: string, signal?: AbortSignal, deadlines: NetworkDeadlines = DEFAULT_DEADLINES): Promise<OpenedSource> {
-  if (isHttpUrl(location)) return openUrl(location, signal, deadlines);
+export async function openSource(location: string, ctx: SourceContext = {}, deadlines: NetworkDeadlines = DEFAULT_DEADLINES): Promise<OpenedSource> {
+  const { signal } = ctx;
+  if (isHttpUrl(location)) return openUrl(location, ctx, deadlines);
   const { stream, size } = await openInputChunks(location, { what: 'file', missing: 'NOT_FOUND', chunkBytes: FILE_CHUNK, ...(signal && { signal }) });
-  return { stream, location, size };
+  const progress = startProgress(ctx.progress, 'file', location, size);
+  // Unwatched, the chunks go straight to the reader: no extra step on the hot path.
+  return { stream: progress === NO_PROGRESS ? stream : counted(stream, progress), location, size };
 }
 
-async function openUrl(url: string, signal: AbortSignal | undefined, deadlines: NetworkDeadlines): Promise<OpenedSource> {
+/** What opening a source needs of the run: its signal, and where progress goes. */
+export interface SourceContext {
+  readonly signal?: AbortSignal;
+  readonly progress?: ProgressSink;
+}
+
+async function* counted(stream: AsyncIterable<Uint8Array>, progress: ProgressTask): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    progress.bytes(chunk.length);
+    yield chunk;
+  }
+  progress.end();
+}
+
+async function openUrl(url: string, ctx: SourceContext, deadlines: NetworkDeadlines): Promise<OpenedSource> {
+  const { signal } = ctx;
   const shown = displayUrl(url);
   const deadline = new RequestDeadline(hostOf(url), deadlines, signal);
   let response: Dispatcher.ResponseData;
@@ -86,12 +107,17 @@ async function openUrl(url: string, signal: AbortSignal | undefined, deadlines: 
     if (statusCode === 401 || statusCode === 403) fail('UNAUTHORIZED', `${shown} answered ${statusCode}`);
     fail('NETWORK', `${shown} answered HTTP ${statusCode}`);
   }
-  return { stream: wrapNetworkErrors(body, shown, deadline), location: shown, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
+  const progress = startProgress(ctx.progress, 'download', shown, Number.isSafeInteger(length) ? length : undefined);
+  return { stream: wrapNetworkErrors(body, shown, deadline, progress), location: shown, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
 }
 
-async function* wrapNetworkErrors(body: AsyncIterable<Uint8Array>, shown: string, deadline: RequestDeadline): AsyncGenerator<Uint8Array> {
+async function* wrapNetworkErrors(body: AsyncIterable<Uint8Array>, shown: string, deadline: RequestDeadline, progress: ProgressTask): AsyncGenerator<Uint8Array> {
   try {
-    yield* body;
+    for await (const chunk of body) {
+      progress.bytes(chunk.length);
+      yield chunk;
+    }
+    progress.end();
   } catch (err) {
     fail('NETWORK', `download of ${shown} failed: ${deadline.expired ?? messageOf(err)}`, { cause: err });
   } finally {

@@ -3,6 +3,8 @@ import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { VouchError, fail } from '../../errors.js';
 import type { ErrorCode } from '../../errors.js';
+import { NO_PROGRESS } from '../../progress.js';
+import type { ProgressTask } from '../../progress.js';
 
 /** A content digest "sha256:<64 hex>" (the only algorithm vouch accepts for images). */
 export type Digest = `sha256:${string}`;
@@ -31,9 +33,10 @@ export function hexOf(digest: Digest): string {
  * A pass-through stream that hashes what flows through it and, at the end, fails the stream unless
  * the content has exactly the expected digest and size. Overlong content fails as soon as it
  * passes the size, so a hostile server cannot make vouch read more than the descriptor promised.
- * Consumers must treat data as untrusted until the stream ends without error.
+ * Consumers must treat data as untrusted until the stream ends without error. `progress` is told
+ * of every chunk, and ended when the content proved to be the expected one.
  */
-export function verifyingStream(expected: Digest, expectedSize: number | undefined, what: string): Transform {
+export function verifyingStream(expected: Digest, expectedSize: number | undefined, what: string, progress: ProgressTask = NO_PROGRESS): Transform {
   const hash = createHash('sha256');
   let seen = 0;
   return new Transform({
@@ -43,6 +46,7 @@ export function verifyingStream(expected: Digest, expectedSize: number | undefin
         done(mismatch(what, `more than the ${expectedSize} bytes its descriptor gives`));
         return;
       }
+      progress.bytes(chunk.length);
       hash.update(chunk);
       done(null, chunk);
     },
@@ -56,6 +60,7 @@ export function verifyingStream(expected: Digest, expectedSize: number | undefin
         done(mismatch(what, `digest ${got}, expected ${expected}`));
         return;
       }
+      progress.end();
       done();
     },
   });

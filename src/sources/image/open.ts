@@ -39,7 +39,7 @@ export async function openImageSource(ref: ImageReference, opts: SourceOptions, 
         ctx.log,
       );
       const http = new RegistryHttp(ctx.log, opts.retry, ctx.signal, opts.deadlines);
-      return new RegistryCore(ref, http, creds, opts.allowHttp, opts.maxDocumentBytes, ctx.log);
+      return new RegistryCore(ref, http, creds, opts.allowHttp, opts.maxDocumentBytes, ctx.log, ctx.progress);
     }
   }
 }

@@ -55,7 +55,7 @@ export async function openIndex(repository: string, arch: string, ctx: RunContex
   for (const candidate of candidates) {
     ctx.log.debug(`reading ${candidate.index}`);
     try {
-      return { candidate, opened: await openSource(candidate.index, ctx.signal) };
+      return { candidate, opened: await openSource(candidate.index, ctx) };
     } catch (err) {
       if (!isVouchError(err) || err.code !== 'NOT_FOUND') throw err;
     }

@@ -1,13 +1,15 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Logger } from '../../../context.js';
+import { NO_PROGRESS, startProgress } from '../../../progress.js';
+import type { ProgressSink } from '../../../progress.js';
 import { VouchError, fail, isVouchError } from '../../../errors.js';
 import type { ImageCore, ReferrersResult } from '../core.js';
 import type { Digest } from '../digest.js';
 import { checkBytes, readCapped, sha256Digest, verifyingStream } from '../digest.js';
 import type { Descriptor, RawManifest } from '../manifest.js';
 import { parseManifest } from '../manifest.js';
-import { MANIFEST_MEDIA_TYPES, MEDIA } from '../media-types.js';
+import { layerCompression, MANIFEST_MEDIA_TYPES, MEDIA } from '../media-types.js';
 import type { Credentials } from './credentials.js';
 import type { HttpResponse, RegistryHttp } from './http.js';
 import { discard, header } from './http.js';
@@ -35,6 +37,7 @@ export class RegistryCore implements ImageCore {
     allowHttp: boolean,
     private readonly maxDocumentBytes: number,
     log: Logger,
+    private readonly progress?: ProgressSink,
   ) {
     this.session = new RegistrySession(target, http, credentials, allowHttp, log, 'pull');
     this.base = this.session.base;
@@ -65,7 +68,10 @@ export class RegistryCore implements ImageCore {
     }
     await this.expectOk(res, `blob ${descriptor.digest}`);
     const what = `${this.name} blob ${descriptor.digest}`;
-    const verifying = verifyingStream(descriptor.digest, descriptor.size, what);
+    // A layer's download is reported by the layer reader, whose compressed bytes are these bytes
+    // (one line for one read); any other blob (config, signature, attestation) is a download.
+    const progress = layerCompression(descriptor.mediaType) === undefined ? startProgress(this.progress, 'download', what, descriptor.size) : NO_PROGRESS;
+    const verifying = verifyingStream(descriptor.digest, descriptor.size, what, progress);
     // A connection that breaks mid-blob is a network failure, not malformed content: the stream
     // the readers consume fails with NETWORK (registered before pipeline(), whose own destroy with
     // the raw socket error then finds the stream already errored). No extra stream stage.
