@@ -13,5 +13,5 @@ export { findSubject, parseStatement } from './statement.js';
 export type { Statement, StatementSubject } from './statement.js';
 export { evaluateProvenance } from './evaluate.js';
 export type { ProvenanceExpectationsInput, ProvenanceOutcome } from './evaluate.js';
-export { GCB_BUILDER, MAX_GCB_OCCURRENCES, MAX_GCB_SIGNATURES, parseGcloudDocument, verifyGcloudDocument } from './gcb/index.js';
-export type { GcbExpectations, GcbOutcome, GcloudDocument } from './gcb/index.js';
+export { GCB_BUILDER, gcbAcceptedSigner, MAX_GCB_OCCURRENCES, MAX_GCB_SIGNATURES, parseGcloudDocument, verifyGcloudDocument } from './gcb/index.js';
+export type { GcbAcceptedSigner, GcbExpectations, GcbOutcome, GcloudDocument } from './gcb/index.js';

@@ -5,14 +5,14 @@
  * the best entry (the first that fully verifies, else the one that got furthest) decide.
  */
 import type { RunContext } from '../context.js';
-import { readAttestationFile } from '../attestations/index.js';
+import { gcbAcceptedSigner, readAttestationFile } from '../attestations/index.js';
 import { judgeEntry, judgeGcloud } from '../attestations/provenance/judge-attestation.js';
 import type { Candidate } from '../attestations/provenance/judge-attestation.js';
 import { provenanceExpectationsEvidence, provenanceExpectationsGiven, toExpectationsInput } from '../attestations/provenance/user-expectations.js';
 import { verifyAttestationEntry } from '../attestations/provenance/verify-entry.js';
 import { assertJsonDepth } from '../evidence/index.js';
 import type { AttestationEvidence, Check, ProvenanceEvidence } from '../evidence/index.js';
-import { TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
+import { namesSigner, TLOG_IGNORED_WARNING } from '../trust/sigstore/index.js';
 import type { SigstoreTrust } from '../trust/sigstore/index.js';
 import { readInputFile } from '../sources/local-file.js';
 import type { ArtifactSubject } from './artifact-subject.js';
@@ -40,6 +40,8 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
   const trust = await loadTrust();
   const artifactDigest: Record<string, string> = { sha256: artifact.sha256, ...(artifact.sha512 !== undefined && { sha512: artifact.sha512 }) };
   const expected = toExpectationsInput(options.provenance, options.sigstore.expected);
+  // GCB documents are signed by GCB's KMS keys; a signer the user named narrows which of them count.
+  const gcbSigner = gcbAcceptedSigner(trust.key, namesSigner(options.sigstore.expected));
   const candidates: Candidate[] = [];
   const fileChecks: Check[] = [];
   for (const path of options.attestations) {
@@ -53,7 +55,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     for (const entry of entries.value) {
       const source = entries.value.length > 1 ? `${path}#${entry.index}` : path;
       if (entry.kind === 'gcloud') {
-        candidates.push(judgeGcloud(entry.document, artifact.sha256, expected, source));
+        candidates.push(judgeGcloud(entry.document, artifact.sha256, expected, source, gcbSigner));
         continue;
       }
       const verification = await verifyAttestationEntry(entry, trust, options, source, { artifactSha256: artifact.sha256, ctx });

@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { parseUntrustedJson } from '../../evidence/index.js';
 import { IN_TOTO_PAYLOAD_TYPE, MAX_PAYLOAD_BYTES, preAuthEncoding } from '../dsse.js';
 import { isRecord } from '../outcome.js';
@@ -21,7 +22,30 @@ export interface GcbSigned {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-export type GcbSignatureResult = { readonly ok: true; readonly signed: GcbSigned } | { readonly ok: false; readonly reasons: readonly string[] };
+/**
+ * `refused`: a signature verified under a GCB key, but that key is not the signer the user named.
+ */
+export type GcbSignatureResult = { readonly ok: true; readonly signed: GcbSigned } | { readonly ok: false; readonly reasons: readonly string[]; readonly refused?: true };
+
+/**
+ * Which of GCB's signatures count. By default any of GCB's embedded keys (GCB signs with Cloud KMS
+ * keys, so they, not a certificate, prove the builder). When the user names a signer, only that
+ * signer may count, as for every other attestation: a --key must be the GCB key that signed (its
+ * scheme still comes from the keyid), and an identity flag alone can never hold, since a KMS key
+ * has no certificate identity. Ignoring either would pass what the user did not accept.
+ */
+export type GcbAcceptedSigner =
+  | { readonly kind: 'any-gcb-key' }
+  | { readonly kind: 'key'; readonly name: string; readonly key: KeyObject }
+  | { readonly kind: 'identity' };
+
+export const ANY_GCB_KEY: GcbAcceptedSigner = { kind: 'any-gcb-key' };
+
+/** The signer rule for the user's flags: --key wins (either named signer counts), then an identity flag. */
+export function gcbAcceptedSigner(key: { readonly name: string; readonly publicKey: KeyObject } | undefined, identityNamed: boolean): GcbAcceptedSigner {
+  if (key !== undefined) return { kind: 'key', name: key.name, key: key.publicKey };
+  return identityNamed ? { kind: 'identity' } : ANY_GCB_KEY;
+}
 
 /** Standard or URL-safe base64, strictly (Buffer.from alone skips characters it does not know). */
 const BASE64 = /^(?:[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9_-]*={0,2})$/;
@@ -34,7 +58,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9_-]*={0,2})$/;
  * signatures of an envelope sign the same payload bytes, so a bad one cannot change what a good
  * one proves. With no winning signature the envelope proves nothing.
  */
-export function verifyGcbEnvelope(envelope: GcbEnvelope | undefined): GcbSignatureResult {
+export function verifyGcbEnvelope(envelope: GcbEnvelope | undefined, accepted: GcbAcceptedSigner = ANY_GCB_KEY): GcbSignatureResult {
   const fail = (reason: string): GcbSignatureResult => ({ ok: false, reasons: [reason] });
   if (envelope === undefined) return fail('no envelope');
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail(`payload type ${JSON.stringify(envelope.payloadType ?? null)} is not ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -45,6 +69,7 @@ export function verifyGcbEnvelope(envelope: GcbEnvelope | undefined): GcbSignatu
   const payload = Buffer.from(encoded, 'base64');
   if (envelope.signatures.length === 0) return fail('the envelope has no signatures');
   const reasons: string[] = [];
+  let refused = false;
   for (const [i, s] of envelope.signatures.entries()) {
     const keyid = s.keyid ?? '';
     const key = keyid === '' ? undefined : gcbKeyFor(keyid);
@@ -73,9 +98,28 @@ export function verifyGcbEnvelope(envelope: GcbEnvelope | undefined): GcbSignatu
       reasons.push(`signature ${i} (key ${key.name}): ${statement}`);
       continue;
     }
+    const refusal = refusalOf(key, accepted);
+    if (refusal !== undefined) {
+      refused = true;
+      reasons.push(`signature ${i}: ${refusal}`);
+      continue;
+    }
     return { ok: true, signed: { key, keyid, slsa: key.slsa, ...statement } };
   }
-  return { ok: false, reasons };
+  return { ok: false, reasons, ...(refused && { refused }) };
+}
+
+/** Why a valid signature by a GCB key does not count for the signer the user named, if it does not. */
+function refusalOf(key: GcbKey, accepted: GcbAcceptedSigner): string | undefined {
+  switch (accepted.kind) {
+    case 'any-gcb-key':
+      return undefined;
+    case 'key':
+      // The same public key (SPKI), not merely the same curve: KeyObject.equals compares the key material.
+      return key.key.equals(accepted.key) ? undefined : `signed by GCB key ${key.name}, which is not --key ${accepted.name}`;
+    case 'identity':
+      return `signed by GCB key ${key.name}, a Cloud KMS key with no certificate identity for the identity flags to match`;
+  }
 }
 
 /** The in-toto statement the key signs: v0.1 keys sign SLSA v0.1, the v1 key SLSA v1.0, nothing else. */

@@ -4,8 +4,8 @@ import type { SourceExpectations } from '../expectations.js';
 import type { GcloudDocument, GcbOccurrence } from './document.js';
 import { checkGcbBuilder, checkGcbExpectedBuilder, checkGcbSourceUri, checkGcbTags, gcbTag, readClaims } from './rules.js';
 import type { GcbClaims } from './rules.js';
-import { verifyGcbEnvelope } from './signature.js';
-import type { GcbSigned } from './signature.js';
+import { ANY_GCB_KEY, verifyGcbEnvelope } from './signature.js';
+import type { GcbAcceptedSigner, GcbSigned } from './signature.js';
 import { compareTextStatement } from './text.js';
 
 export interface GcbExpectations extends SourceExpectations {
@@ -28,18 +28,24 @@ export interface GcbOutcome {
  * are reported, not required: gcloud lists every provenance GCB wrote, and slsa-verifier accepts
  * the document when one verifies); then the rules over it, each a check: subject, builder and build
  * type, the unsigned metadata and summary against the digest, the unsigned text against the signed
- * statement, and the expectations.
+ * statement, and the expectations. `accepted` narrows the keys that count when the user named a
+ * signer (see GcbAcceptedSigner).
  */
-export function verifyGcloudDocument(doc: GcloudDocument, sha256: string, expected: GcbExpectations, source: string): GcbOutcome {
-  const results = doc.provenance.map((o) => ({ occurrence: o, result: verifyGcbEnvelope(o.envelope) }));
+export function verifyGcloudDocument(doc: GcloudDocument, sha256: string, expected: GcbExpectations, source: string, accepted: GcbAcceptedSigner = ANY_GCB_KEY): GcbOutcome {
+  const results = doc.provenance.map((o) => ({ occurrence: o, result: verifyGcbEnvelope(o.envelope, accepted) }));
   const chosen = results.find((r) => r.result.ok);
   const where = (o: GcbOccurrence): string => `${source}#provenance[${o.index}]`;
   if (chosen === undefined || !chosen.result.ok) {
     const reasons = results.flatMap((r) => (r.result.ok ? [] : r.result.reasons.map((x) => `provenance[${r.occurrence.index}]: ${x}`)));
-    const message = `no provenance carries a valid signature by a GCB key: ${reasons.slice(0, 8).join('; ')}${reasons.length > 8 ? '; …' : ''}`;
+    // A GCB signature that held but is not by the named signer gets its own code: the document is
+    // genuine, the user's signer rule is what refused it.
+    const refused = results.some((r) => !r.result.ok && r.result.refused === true);
+    const code = refused ? 'GCB_SIGNER_MISMATCH' : 'GCB_SIGNATURE_INVALID';
+    const by = accepted.kind === 'key' ? `the --key ${accepted.name}` : accepted.kind === 'identity' ? 'the named signer' : 'a GCB key';
+    const message = `no provenance carries a valid signature by ${by}: ${reasons.slice(0, 8).join('; ')}${reasons.length > 8 ? '; …' : ''}`;
     return {
-      checks: [{ id: 'provenance.signature', status: 'fail', code: 'GCB_SIGNATURE_INVALID', message }],
-      attestations: doc.provenance.map((o) => ({ predicateType: 'unknown', verified: false, interpreted: false, code: 'GCB_SIGNATURE_INVALID', message: 'no valid signature by a GCB key', source: where(o) })),
+      checks: [{ id: 'provenance.signature', status: 'fail', code, message }],
+      attestations: doc.provenance.map((o) => ({ predicateType: 'unknown', verified: false, interpreted: false, code, message: `no valid signature by ${by}`, source: where(o) })),
       signatureHeld: false,
     };
   }
@@ -48,7 +54,7 @@ export function verifyGcloudDocument(doc: GcloudDocument, sha256: string, expect
   const claims = readClaims(signed);
   const subjectOk = subjectMatches(signed, sha256);
   const checks: Check[] = [
-    { id: 'provenance.signature', status: 'pass', code: 'GCB_SIGNATURE_VERIFIED', message: `provenance[${occurrence.index}] is signed by GCB key ${signed.key.name}`, details: { keyid: signed.keyid } },
+    { id: 'provenance.signature', status: 'pass', code: 'GCB_SIGNATURE_VERIFIED', message: `provenance[${occurrence.index}] is signed by GCB key ${signed.key.name}${accepted.kind === 'key' ? `, the --key ${accepted.name}` : ''}`, details: { keyid: signed.keyid } },
     { id: 'provenance.statement', status: 'pass', code: 'STATEMENT_READ', message: `in-toto statement ${signed.statement.type}, ${signed.statement.subjects.length} subject(s)` },
     { id: 'provenance.predicate', status: 'pass', code: 'PROVENANCE_READ', message: `SLSA v${signed.slsa} provenance, build type ${claims.buildType || '(none)'}` },
     subjectOk === true

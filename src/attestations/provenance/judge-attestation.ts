@@ -8,7 +8,8 @@ import type { AttestationEvidence, Check, ProvenanceEvidence } from '../../evide
 import type { AttestationEntry } from '../attestation-file.js';
 import { evaluateProvenance } from '../evaluate.js';
 import type { ProvenanceExpectationsInput } from '../evaluate.js';
-import { parseGcloudDocument, verifyGcloudDocument } from '../gcb/index.js';
+import { ANY_GCB_KEY, parseGcloudDocument, verifyGcloudDocument } from '../gcb/index.js';
+import type { GcbAcceptedSigner } from '../gcb/index.js';
 import { findSubject, parseStatement } from '../statement.js';
 import { signerEvidence } from '../../trust/sigstore/signer-evidence.js';
 import type { EntryVerification } from './verify-entry.js';
@@ -85,7 +86,7 @@ export function judgeEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>,
  * A gcloud provenance document (Google Cloud Build): verified against GCB's embedded keys by
  * attestations/gcb, never through the Sigstore layer (GCB signs with Cloud KMS keys and logs nothing).
  */
-export function judgeGcloud(document: Record<string, unknown>, sha256: string, expected: ProvenanceExpectationsInput, source: string): Candidate {
+export function judgeGcloud(document: Record<string, unknown>, sha256: string, expected: ProvenanceExpectationsInput, source: string, accepted: GcbAcceptedSigner = ANY_GCB_KEY): Candidate {
   const doc = parseGcloudDocument(document);
   if (!doc.ok) {
     const message = `${source}: ${doc.message}`;
@@ -98,7 +99,7 @@ export function judgeGcloud(document: Record<string, unknown>, sha256: string, e
       signatureCode: doc.code,
     };
   }
-  const out = verifyGcloudDocument(doc.value, sha256, expected, source);
+  const out = verifyGcloudDocument(doc.value, sha256, expected, source, accepted);
   const verified = out.provenance?.verified === true;
   const subjectHeld = out.checks.some((c) => c.id === 'provenance.subject' && c.status === 'pass');
   return {
