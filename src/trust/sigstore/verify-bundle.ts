@@ -147,7 +147,7 @@ function dsseSubject(parsed: ParsedBundle, artifact: ArtifactInput) {
   const st = parseStatement(payloadType, payload);
   if (!st.ok) return { result: st.result, payloadType };
   if (artifact.kind === 'dsse-statement') return { result: PASS('STATEMENT_READ', 'statement read; subjects are checked by the caller'), statement: st.statement, payloadType };
-  const digests: Record<string, string> = artifact.kind === 'digest' ? { ...artifact.also, sha256: artifact.digest.hex } : { sha256: hashHex('sha256', artifact.bytes), sha512: hashHex('sha512', artifact.bytes) };
+  const digests: Record<string, string> = artifact.kind === 'digest' ? { ...artifact.also, [artifact.digest.algorithm]: artifact.digest.hex } : { sha256: hashHex('sha256', artifact.bytes), sha512: hashHex('sha512', artifact.bytes) };
   return { result: matchSubject(st.statement, digests), statement: st.statement, payloadType };
 }
 
