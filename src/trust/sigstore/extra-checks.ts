@@ -27,7 +27,12 @@ export function keepVerifiedTimestamps(input: SignedEntity, trust: TrustMaterial
   if (tsa.length > MAX_TSA_TIMESTAMPS) return stageFail('signature', 'TIMESTAMP_TOO_MANY', `the bundle carries ${tsa.length} timestamps, more than ${MAX_TSA_TIMESTAMPS}`);
   // The same token twice is refused as sigstore-python and @sigstore/verify refuse it, before any
   // filtering could hide the copy (counting it twice would inflate the verified times).
-  const raw = tsa.map((t) => t.timestamp.root.toDER().toString('base64'));
+  let raw: string[];
+  try {
+    raw = tsa.map((t) => t.timestamp.root.toDER().toString('base64'));
+  } catch (err) {
+    return stageFail('signature', 'BUNDLE_MATERIAL_MALFORMED', `an RFC 3161 timestamp cannot be read: ${(err as Error).message}`);
+  }
   if (new Set(raw).size !== raw.length) return stageFail('signature', 'TIMESTAMP_INVALID', 'the bundle carries the same RFC 3161 timestamp more than once');
   // A signed integrated time (Rekor v1 SET, verified by @sigstore/verify's log stage) is a source
   // of time of its own: tokens beside it are filtered even when there is only one.

@@ -79,3 +79,18 @@ test('timestamps of an unlisted authority beside a Rekor SET are ignored; a dupl
   assert.equal(verify(tsa('bundle.txt.late_timestamp.sigstore'), bytes, trust, { identityRegexp: '.*' }).verified, false);
   assert.equal(verify(tsa('bundle.many_timestamp.sigstore'), bytes, trust, { identityRegexp: '.*' }).code, 'TIMESTAMP_TOO_MANY');
 });
+
+test('hostile: one real token repeated up to the cap is a duplicate, past it too many; neither passes', needsRealdata(), () => {
+  const tsa = (p: string) => realdata(`sigstore-sigstore-python/test/assets/tsa/${p}`);
+  const root = (JSON.parse(readFileSync(tsa('trust_config.json'), 'utf8')) as { trustedRoot: unknown }).trustedRoot;
+  const trust = trustFromJSON(root, { source: 'trust_config' });
+  const bundle = JSON.parse(readFileSync(tsa('bundle.txt.sigstore'), 'utf8')) as { verificationMaterial: { timestampVerificationData: { rfc3161Timestamps: unknown[] } } };
+  const token = bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
+  for (const [count, code] of [[2, 'TIMESTAMP_INVALID'], [32, 'TIMESTAMP_INVALID'], [33, 'TIMESTAMP_TOO_MANY']] as const) {
+    bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps = Array.from({ length: count }, () => token);
+    const parsed = parseBundle(Buffer.from(JSON.stringify(bundle)));
+    assert.ok(parsed.ok);
+    const r = verifyBundle(parsed, { kind: 'bytes', bytes: readFileSync(tsa('bundle.txt')) }, trust, { identityRegexp: '.*' });
+    assert.equal(r.code, code, `${count} copies`);
+  }
+});
