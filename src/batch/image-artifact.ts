@@ -46,7 +46,8 @@ export function imageVerification(subject: BatchSubject, options: ImageOptions, 
   };
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// A digest named on the command line is the subject digest itself (sha512: npm integrity).
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 
 export function artifactVerification(subject: BatchSubject, options: ArtifactOptions, judge: Judge, ctx: RunContext): CachedVerification {
   const mine: ArtifactOptions = { ...options, target: subject.name };

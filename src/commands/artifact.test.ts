@@ -44,3 +44,16 @@ test('vouch artifact: unknown bundle version and invalid trusted root could not 
   assert.equal(badRoot.code, 3);
   assert.equal((jsonOf(badRoot) as { error: { code: string } }).error.code, 'TRUST_MATERIAL_INVALID');
 });
+
+test('vouch artifact: an npm package named by its sha512 integrity matches its attestation; sha384 is a usage error', needsRealdata(), async () => {
+  const bundle = realdata('sigstore-sigstore-js/tests/bundles/bundleV03-dsse.sigstore');
+  const sha512 = 'sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36';
+  const signer = ['--certificate-identity', 'brian@dehamer.com', '--certificate-oidc-issuer', 'https://github.com/login/oauth', '--format', 'json'];
+  const ok = await runCli(['artifact', sha512, '--bundle', bundle, ...signer]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((jsonOf(ok) as { evidence: { subject: { digest: string } } }).evidence.subject.digest, sha512);
+  const other = await runCli(['artifact', `sha512:${'0'.repeat(128)}`, '--bundle', bundle, ...signer]);
+  assert.equal(other.code, 1, other.stderr);
+  const sha384 = await runCli(['artifact', `sha384:${'0'.repeat(96)}`, '--bundle', bundle, ...signer]);
+  assert.equal(sha384.code, 2, sha384.stderr);
+});

@@ -24,7 +24,7 @@ Several files are each verified against the same --bundle and --attestation file
   static override strict = false;
 
   static override args = {
-    artifact: Args.string({ description: 'files to verify, or sha256:<hex> of them (one or more)', required: true }),
+    artifact: Args.string({ description: 'files to verify, or sha256:<hex> (sha512:<hex>) of them (one or more)', required: true }),
   };
 
   static override flags = {

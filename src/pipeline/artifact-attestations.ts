@@ -38,7 +38,7 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     return NO_PROVENANCE;
   }
   const trust = await loadTrust();
-  const artifactDigest: Record<string, string> = { sha256: artifact.sha256, ...(artifact.sha512 !== undefined && { sha512: artifact.sha512 }) };
+  const artifactDigest: Record<string, string> = { ...(artifact.sha256 !== undefined && { sha256: artifact.sha256 }), ...(artifact.sha512 !== undefined && { sha512: artifact.sha512 }) };
   const expected = toExpectationsInput(options.provenance, options.sigstore.expected);
   // GCB documents are signed by GCB's KMS keys; a signer the user named narrows which of them count.
   const gcbSigner = gcbAcceptedSigner(trust.key, namesSigner(options.sigstore.expected));
@@ -55,7 +55,8 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
     for (const entry of entries.value) {
       const source = entries.value.length > 1 ? `${path}#${entry.index}` : path;
       if (entry.kind === 'gcloud') {
-        candidates.push(judgeGcloud(entry.document, artifact.sha256, expected, source, gcbSigner));
+        // Cloud Build provenance names images by sha256; a sha512-only subject cannot be one of them.
+        candidates.push(artifact.sha256 === undefined ? gcloudNeedsSha256(source) : judgeGcloud(entry.document, artifact.sha256, expected, source, gcbSigner));
         continue;
       }
       const verification = await verifyAttestationEntry(entry, trust, options, source, { artifactSha256: artifact.sha256, ctx });
@@ -81,3 +82,15 @@ export async function collectProvenanceEvidence(options: ArtifactOptions, artifa
   };
 }
 
+function gcloudNeedsSha256(source: string): Candidate {
+  const message = `${source}: Cloud Build provenance names its subjects by sha256; the artifact was given by its sha512 digest`;
+  const code = 'SUBJECT_DIGEST_MISMATCH';
+  return {
+    checks: [{ id: 'provenance.subject', status: 'fail', code, message }],
+    source,
+    attestations: [{ predicateType: 'unknown', verified: false, interpreted: false, code, message, source }],
+    rank: 0,
+    signatureHeld: false,
+    signatureCode: code,
+  };
+}

@@ -48,13 +48,14 @@ export async function collectBundleEvidence(options: ArtifactOptions, input: Bun
   }
   const trust = await input.trust();
   ctx.log.debug(`trust material: ${trust.source}`);
-  const artifact: ArtifactInput = subject.bytes ? { kind: 'bytes', bytes: subject.bytes } : { kind: 'digest', digest: { algorithm: 'sha256', hex: subject.sha256 }, ...(subject.sha512 !== undefined && { also: { sha512: subject.sha512 } }) };
+  const artifact: ArtifactInput = artifactInput(subject);
   const expected = sigstore.expected;
   const verifyOne = (p: ParsedBundle): BundleVerification => verifyBundle(p, artifact, trust, expected, { insecureIgnoreTlog: sigstore.insecureIgnoreTlog });
 
   let result: BundleVerification;
   let source = bundlePath;
-  if (parsed.bundle.verificationMaterial.tlogEntries.length === 0 && sigstore.rekorUrl !== undefined) {
+  // The log is searched by the sha256 the entry records; a sha512-only subject has none to search by.
+  if (parsed.bundle.verificationMaterial.tlogEntries.length === 0 && sigstore.rekorUrl !== undefined && subject.sha256 !== undefined) {
     const online = await lookupLogEntries(sigstore.rekorUrl, parsed, subject.sha256, trust, ctx);
     // Every candidate the log returns is verified like an embedded entry; the first that holds wins.
     const results = online.map((p) => verifyOne(p));
@@ -64,6 +65,13 @@ export async function collectBundleEvidence(options: ArtifactOptions, input: Bun
     result = verifyOne(parsed);
   }
   return { checks: toChecks(result, parsed), signatures: [{ ...toSignature(result, source), digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` }], warnings: result.warnings };
+}
+
+/** The bytes when they were kept, else the digest(s) known: sha256 first, sha512 as well or alone. */
+function artifactInput(subject: ArtifactSubject): ArtifactInput {
+  if (subject.bytes) return { kind: 'bytes', bytes: subject.bytes };
+  if (subject.sha256 !== undefined) return { kind: 'digest', digest: { algorithm: 'sha256', hex: subject.sha256 }, ...(subject.sha512 !== undefined && { also: { sha512: subject.sha512 } }) };
+  return { kind: 'digest', digest: { algorithm: 'sha512', hex: subject.sha512 ?? '' } };
 }
 
 function toChecks(result: BundleVerification, parsed: ParsedBundle): Check[] {

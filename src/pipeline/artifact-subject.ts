@@ -1,7 +1,10 @@
 /**
  * What `vouch artifact` verifies against: a file (hashed while streaming) or a digest given as
- * `sha256:<hex>`. Small files are also kept in memory so that @sigstore/verify can check a message
- * signature over the bytes themselves; larger ones are verified over their digest.
+ * `sha256:<hex>` or `sha512:<hex>`. Small files are also kept in memory so that @sigstore/verify
+ * can check a message signature over the bytes themselves; larger ones are verified over their
+ * digest. A sha512 digest is what npm publishes (package integrity) and what npm's attestations
+ * name as their only subject digest; it can match statement subjects but never a message
+ * signature, which signs a sha256 digest.
  */
 import { createHash } from 'node:crypto';
 import type { RunContext } from '../context.js';
@@ -14,21 +17,27 @@ export const IN_MEMORY_ARTIFACT_BYTES = 32 * 1024 * 1024;
 
 export interface ArtifactSubject {
   readonly reference: string;
-  readonly sha256: string;
-  /** Files only: also hashed with sha512, which in-toto subjects (npm) often use alone. */
+  /** The digest the subject is reported by: `sha256:<hex>`, or `sha512:<hex>` when only that was given. */
+  readonly digest: string;
+  /** Absent only when the user gave a sha512 digest. */
+  readonly sha256?: string;
+  /** Files and sha512 digests: in-toto subjects (npm) often name only sha512. */
   readonly sha512?: string;
   readonly size?: number;
   /** The file's bytes when it is small enough (see IN_MEMORY_ARTIFACT_BYTES). */
   readonly bytes?: Buffer;
 }
 
-const DIGEST = /^sha256:([0-9a-fA-F]{64})$/;
+const SHA256 = /^sha256:([0-9a-fA-F]{64})$/;
+const SHA512 = /^sha512:([0-9a-fA-F]{128})$/;
 
 export async function resolveArtifactSubject(target: string, maxBytes: number, ctx: Pick<RunContext, 'signal' | 'progress'> = {}): Promise<ArtifactSubject> {
   const { signal } = ctx;
-  const m = DIGEST.exec(target);
-  if (m?.[1] !== undefined) return { reference: target, sha256: m[1].toLowerCase() };
-  if (/^sha(256|384|512):/i.test(target)) fail('USAGE', `a digest must be sha256:<64 hex digits>, got ${JSON.stringify(target)}`);
+  const m = SHA256.exec(target);
+  if (m?.[1] !== undefined) return { reference: target, digest: `sha256:${m[1].toLowerCase()}`, sha256: m[1].toLowerCase() };
+  const m512 = SHA512.exec(target);
+  if (m512?.[1] !== undefined) return { reference: target, digest: `sha512:${m512[1].toLowerCase()}`, sha512: m512[1].toLowerCase() };
+  if (/^sha(256|384|512):/i.test(target)) fail('USAGE', `a digest must be sha256:<64 hex digits> or sha512:<128 hex digits>, got ${JSON.stringify(target)}`);
   const opened = await openInputStream(target, { what: 'artifact', ...(signal && { signal }) });
   if (opened.size > maxBytes) {
     opened.stream.destroy();
@@ -58,5 +67,6 @@ export async function resolveArtifactSubject(target: string, maxBytes: number, c
   // A file that changed size while it was read is not the file that was stat'ed: keep the digest
   // of what was read, but only trust bytes for in-memory verification when they are all there.
   const bytes = keep && size <= IN_MEMORY_ARTIFACT_BYTES ? Buffer.concat(chunks) : undefined;
-  return { reference: target, sha256: hash.digest('hex'), sha512: hash512.digest('hex'), size, ...(bytes && { bytes }) };
+  const sha256 = hash.digest('hex');
+  return { reference: target, digest: `sha256:${sha256}`, sha256, sha512: hash512.digest('hex'), size, ...(bytes && { bytes }) };
 }

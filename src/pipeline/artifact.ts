@@ -17,7 +17,7 @@ export async function collectArtifactEvidence(options: ArtifactOptions, ctx: Run
   requireNamedSigner(options);
   const inputs = startArtifactInputs(options, ctx);
   const subject = await inputs.subject;
-  ctx.log.debug(`artifact ${subject.reference}: sha256:${subject.sha256}`);
+  ctx.log.debug(`artifact ${subject.reference}: ${subject.digest}`);
   const checks: Check[] = [];
   const signatures: SignatureEvidence[] = [];
   const warnings: string[] = [];
@@ -40,7 +40,7 @@ export async function collectArtifactEvidence(options: ArtifactOptions, ctx: Run
   return assembleEvidence({
     toolVersion: toolVersion(),
     collectedAt: ctx.now.toISOString(),
-    subject: { kind: 'artifact', reference: subject.reference, digest: `sha256:${subject.sha256}`, ...(subject.size !== undefined && { size: subject.size }) },
+    subject: { kind: 'artifact', reference: subject.reference, digest: subject.digest, ...(subject.size !== undefined && { size: subject.size }) },
     checks,
     signatures,
     attestations: [...provenance.attestations],

@@ -30,7 +30,8 @@ const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
 /** What --rekor-url needs to find a log entry: the artifact hash Rekor indexes it by, and the run. */
 export interface OnlineLookup {
-  readonly artifactSha256: string;
+  /** Absent when the artifact was named by its sha512 digest only: nothing to search the log by. */
+  readonly artifactSha256: string | undefined;
   readonly ctx: RunContext;
 }
 
@@ -53,7 +54,7 @@ export async function verifyAttestationEntry(entry: Exclude<AttestationEntry, { 
     const parsed = parseBundleJSON(bundle);
     if (!parsed.ok) return unverified(parsed.code, `${source}: ${parsed.message}`);
     let candidates: ParsedBundle[] = [parsed];
-    if (parsed.bundle.verificationMaterial.tlogEntries.length === 0 && sigstore.rekorUrl !== undefined) {
+    if (parsed.bundle.verificationMaterial.tlogEntries.length === 0 && sigstore.rekorUrl !== undefined && online.artifactSha256 !== undefined) {
       // --rekor-url: the log indexes DSSE and in-toto entries by their subjects' digests. Each
       // entry found goes through the same verification as an embedded one; none found leaves the
       // bundle without log proof, which then fails as it would offline.

@@ -39,6 +39,11 @@ export function buildSignedEntity(bundle: Bundle, artifact: ArtifactInput): Enti
         return { ok: true, entity: toSignedEntity(bundle, artifact.bytes) };
       }
       case 'digest': {
+        if (artifact.digest.algorithm !== 'sha256') {
+          // A message signature signs the sha256 digest of the artifact; no other digest of the
+          // artifact can be compared with it.
+          return { ok: false, failure: stageFail('signature', 'ARTIFACT_DIGEST_UNSUPPORTED', `a message-signature bundle signs a sha256 digest; the artifact was given by its ${artifact.digest.algorithm} digest`) };
+        }
         const given = Buffer.from(artifact.digest.hex, 'hex');
         const mismatch = digestMismatch(messageDigest, given);
         if (mismatch) return { ok: false, failure: mismatch };

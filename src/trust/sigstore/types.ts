@@ -16,7 +16,7 @@ export interface ExpectedSigner {
 /**
  * What the signature must be over.
  * - bytes: the artifact itself (small files): @sigstore/verify checks the signature over it.
- * - digest: only its digest is known (`sha256:<hex>`, or a file hashed while streaming).
+ * - digest: only its digest is known (`sha256:<hex>` or `sha512:<hex>`, or a file hashed while streaming).
  * - dsse-statement: the caller checks the statement's subjects itself (images, attestations);
  *   only DSSE bundles are accepted with it.
  * For DSSE bundles given bytes or a digest, the digest must be a subject of the in-toto statement.
@@ -25,7 +25,8 @@ export type ArtifactInput =
   | { readonly kind: 'bytes'; readonly bytes: Buffer }
   | {
       readonly kind: 'digest';
-      readonly digest: { readonly algorithm: 'sha256'; readonly hex: string };
+      /** sha512 only matches DSSE statement subjects: message signatures sign a sha256 digest. */
+      readonly digest: { readonly algorithm: 'sha256' | 'sha512'; readonly hex: string };
       /** Further digests of the same artifact (e.g. sha512), used to match statement subjects. */
       readonly also?: Readonly<Record<string, string>>;
     }

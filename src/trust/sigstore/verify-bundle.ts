@@ -13,7 +13,7 @@ import { Verifier } from '@sigstore/verify';
 import type { SignedEntity } from '@sigstore/verify';
 import type { ParsedBundle } from './bundle-parse.js';
 import { bindCheckpointsToLogs } from './checkpoint-log.js';
-import { checkProofMatchesCheckpoint, keepVerifiedTimestamps } from './extra-checks.js';
+import { checkProofMatchesCheckpoint, keepVerifiedTimestamps, requireCheckpoints } from './extra-checks.js';
 import { matchIdentity, namesSigner, signerFromCertificate } from './identity.js';
 import { legacyKey, verifyLegacyEntry } from './legacy-tlog.js';
 import type { LegacyBodyChecks } from './legacy-tlog.js';
@@ -88,6 +88,8 @@ export function verifyBundle(parsed: ParsedBundle, artifact: ArtifactInput, trus
     return done(stageFail('tlog', 'TLOG_ENTRY_MISSING', 'the bundle carries no transparency-log entry (give --rekor-url to look it up, or --insecure-ignore-tlog)'), signer);
   }
   if (noLogEntry) warnings.push(TLOG_IGNORED_WARNING);
+  const bareProof = requireCheckpoints(entity.tlogEntries);
+  if (bareProof) return done(bareProof, signer);
 
   try {
     new Verifier(trust.material, {
@@ -147,8 +149,24 @@ function dsseSubject(parsed: ParsedBundle, artifact: ArtifactInput) {
   const st = parseStatement(payloadType, payload);
   if (!st.ok) return { result: st.result, payloadType };
   if (artifact.kind === 'dsse-statement') return { result: PASS('STATEMENT_READ', 'statement read; subjects are checked by the caller'), statement: st.statement, payloadType };
-  const digests: Record<string, string> = artifact.kind === 'digest' ? { ...artifact.also, sha256: artifact.digest.hex } : { sha256: hashHex('sha256', artifact.bytes), sha512: hashHex('sha512', artifact.bytes) };
+  const digests: Record<string, string> = artifact.kind === 'digest' ? { ...artifact.also, [artifact.digest.algorithm]: artifact.digest.hex } : { sha256: hashHex('sha256', artifact.bytes), sha512: hashHex('sha512', artifact.bytes) };
+  if (isPayload(payload, digests)) {
+    return { result: PASS('STATEMENT_IS_ARTIFACT', 'the artifact is the signed statement itself (the DSSE payload)'), statement: st.statement, payloadType };
+  }
   return { result: matchSubject(st.statement, digests), statement: st.statement, payloadType };
+}
+
+/**
+ * The file given may be the statement itself (sigstore-js and sigstore-python sign a statement
+ * file; their users hold that file, not the subject). Its bytes then are exactly what the envelope
+ * signs, which proves as much about them as a message signature would: equal sha256 or sha512 of
+ * the payload, never a parsed or reformatted copy.
+ */
+function isPayload(payload: Buffer, digests: Readonly<Record<string, string>>): boolean {
+  const sha256 = digests['sha256'];
+  const sha512 = digests['sha512'];
+  if (sha256 !== undefined) return hashHex('sha256', payload) === sha256.toLowerCase();
+  return sha512 !== undefined && hashHex('sha512', payload) === sha512.toLowerCase();
 }
 
 const hashHex = (alg: string, b: Buffer): string => createHash(alg).update(b).digest('hex');
