@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { noopLogger } from '../context.js';
 import type { RunContext } from '../context.js';
 import type { Check, Evidence } from '../evidence/index.js';
+import { buildApkIndex, indexChecksumOf } from '../sources/apk/build-apk.js';
+import { readApk } from '../sources/apk/read-apk.js';
 import { needsRealdata, realdata } from '../testing/realdata.js';
 import { isPackageFileTarget } from '../trust/apk/index.js';
 import { collectApkEvidence } from './apk.js';
@@ -65,4 +71,38 @@ test('apk file + --repository: an index signed by an untrusted key fails its sig
   const e = await collectApkEvidence(options(`${CLI}/packages/x86_64/tzdata-2023c-r0.apk`, [LOCAL_MELANGE_KEY], { repository: realdata(`${CLI}/packages/x86_64/APKINDEX.tar.gz`) }), ctx);
   assert.deepEqual(failedCodes(e), ['APK_INDEX_NOT_LISTED', 'APK_INDEX_SIGNATURE_UNTRUSTED_KEY']);
   assert.equal(check(e, 'apk.index.signature')?.details?.['layout'], 'index-file');
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'vouch-apk-listed-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('apk file + --repository, hostile indexes: a correct C:/S: entry never passes from an unsigned or attacker-signed index; a huge listing is named in a bounded message', needsRealdata(), async () => {
+  const file = realdata(`${CLI}/packages/x86_64/pretend-baselayout-1.0.0-r0.apk`);
+  const apk = await readApk([readFileSync(file)], DEFAULT_LIMITS);
+  const entry = `C:${indexChecksumOf(apk.control.compressed)}\nP:pretend-baselayout\nV:1.0.0-r0\nA:x86_64\nS:${apk.size}\n\n`;
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const repos = {
+    unsigned: await buildApkIndex(entry),
+    // Signed by another key under the trusted key's file name: the name grants nothing.
+    attacker: await buildApkIndex(entry, { privateKey: attacker, keyName: 'melange.rsa.pub' }),
+  };
+  for (const [name, index] of Object.entries(repos)) {
+    writeFileSync(join(dir, `${name}.tar.gz`), index);
+    const e = await collectApkEvidence(options(`${CLI}/packages/x86_64/pretend-baselayout-1.0.0-r0.apk`, [MELANGE_KEY], { repository: join(dir, `${name}.tar.gz`) }), ctx);
+    assert.equal(check(e, 'apk.index.checksum')?.code, 'APK_INDEX_CHECKSUM_MATCH', name);
+    const failed = failedCodes(e);
+    assert.equal(failed.length, 1, name);
+    assert.match(failed[0] ?? '', name === 'unsigned' ? /^APK_INDEX_UNSIGNED$/ : /^APK_INDEX_SIGNATURE_/, name);
+  }
+  // 50,000 other versions of the same name: not listed, and the message names 20 of them.
+  const many = Array.from({ length: 50_000 }, (_, i) => `C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:pretend-baselayout\nV:0.${i}-r0\nA:x86_64\nS:1\n\n`).join('');
+  writeFileSync(join(dir, 'many.tar.gz'), await buildApkIndex(many));
+  copyFileSync(file, join(dir, 'pretend-baselayout-1.0.0-r0.apk'));
+  const e = await collectApkEvidence(options(`${CLI}/packages/x86_64/pretend-baselayout-1.0.0-r0.apk`, [MELANGE_KEY], { repository: join(dir, 'many.tar.gz') }), ctx);
+  const notListed = check(e, 'apk.index.checksum');
+  assert.equal(notListed?.code, 'APK_INDEX_NOT_LISTED');
+  assert.equal(notListed?.details?.['listed'], 50_000);
+  assert.equal((notListed?.details?.['versions'] as unknown[]).length, 20);
+  assert.ok((notListed?.message.length ?? Infinity) < 2000, 'bounded message');
+  assert.match(notListed?.message ?? '', /and 49980 more/);
 });

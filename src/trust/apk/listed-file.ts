@@ -52,9 +52,9 @@ export async function checkFileAgainstRepository(
       id,
       status: 'fail',
       code: 'APK_INDEX_NOT_LISTED',
-      message: `the index ${listing.location} does not list ${pkgname}-${pkgver} for ${options.arch}${known.length > 0 ? ` (it lists ${known.join(', ')})` : ''}`,
+      message: `the index ${listing.location} does not list ${pkgname}-${pkgver} for ${options.arch}${known.total > 0 ? ` (it lists ${known.text})` : ''}`,
       expected: `${pkgname}=${pkgver}`,
-      details: { index: listing.location, versions: known },
+      details: { index: listing.location, versions: known.shown, listed: known.total },
     });
   } else {
     checks.push(indexChecksumCheck(record, apk));

@@ -95,9 +95,17 @@ export function pickRecord(listed: readonly ApkIndexRecord[], arch: string, vers
   return [...candidates].sort((a, b) => compareApkVersions(b.version, a.version))[0];
 }
 
-/** The versions an index lists for a name, with their arch when it is not this one (for messages). */
-export function listedVersions(listed: readonly ApkIndexRecord[], arch: string): string[] {
-  return listed.map((r) => (r.arch !== undefined && !archFits(r, arch) ? `${r.version} (${r.arch})` : r.version)).sort();
+/** How many of the versions an index lists for a name a message names: the index is attacker-sized. */
+const SHOWN_VERSIONS = 20;
+
+/**
+ * The versions an index lists for a name, with their arch when it is not this one, for messages:
+ * the first SHOWN_VERSIONS (`shown`), how many there are, and the text that says so.
+ */
+export function listedVersions(listed: readonly ApkIndexRecord[], arch: string): { shown: string[]; total: number; text: string } {
+  const all = listed.map((r) => (r.arch !== undefined && !archFits(r, arch) ? `${r.version} (${r.arch})` : r.version)).sort();
+  const shown = all.slice(0, SHOWN_VERSIONS);
+  return { shown, total: all.length, text: `${shown.join(', ')}${all.length > shown.length ? `, and ${all.length - shown.length} more` : ''}` };
 }
 
 /** Picks the named package from the verified repository index. */
@@ -109,8 +117,8 @@ export async function resolveFromRepository(options: RepositoryOptions, reposito
   if (record === undefined) {
     const known = listedVersions(listed, options.arch);
     fail('NOT_FOUND', `${wanted.name}${wanted.version ? `=${wanted.version}` : ''} for ${options.arch} is not in ${location} (${index.contents.packageCount} packages)`, {
-      details: { index: location, layout: candidate.layout, versions: known, indexChecks: index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
-      hints: known.length > 0 ? [`versions listed: ${known.join(', ')}`] : [`check the name and --arch (${options.arch})`],
+      details: { index: location, layout: candidate.layout, versions: known.shown, indexChecks: index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
+      hints: known.total > 0 ? [`versions listed: ${known.text}`] : [`check the name and --arch (${options.arch})`],
     });
   }
   if (!NAME.test(record.name) || !VERSION.test(record.version)) {
