@@ -37,7 +37,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     ...networkFlags,
     ...vsaWriteFlags,
     'apk-key': Flags.string({ summary: 'Trusted RSA public key (PEM) for apk signatures (repeatable).', multiple: true }),
-    keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable).', multiple: true }),
+    keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable); a key file is taken as --apk-key.', multiple: true }),
     repository: Flags.string({ summary: 'Repository (URL or directory) whose <arch>/APKINDEX.tar.gz (or, flat, APKINDEX.tar.gz) names the package; or the index file.' }),
     all: Flags.boolean({ summary: 'Verify every package the --repository index lists for the arch.', dependsOn: ['repository'] }),
     arch: Flags.string({ summary: "Architecture in apk's spelling (x86_64, aarch64: [a-z0-9_]); default: this machine's." }),
