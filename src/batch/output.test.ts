@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rowOf } from './line.js';
 import type { BATCH_FORMATS } from './output.js';
-import { batchWriter } from './output.js';
+import { batchWriter, summaryVerdict } from './output.js';
 import { SummaryCollector } from './summary.js';
 import type { SubjectOutcome } from './types.js';
 import { readFileSync } from 'node:fs';
@@ -59,6 +59,7 @@ test('batch output: json is one summary document; sarif one run per subject; jun
   const json = JSON.parse(render('json', outcomes)) as { schema: string; totals: Record<string, number>; subjects: { subject: string }[] };
   assert.equal(json.schema, 'vouch.dev/batch-summary/v1');
   assert.deepEqual(json.totals, { subjects: 3, passed: 1, failed: 1, couldNotCheck: 1, cached: 1, exitCode: 3 });
+  assert.equal((json as unknown as { verdict: unknown }).verdict, null, 'a subject that could not be checked leaves the run without a verdict');
   const sarif = JSON.parse(render('sarif', outcomes)) as { runs: { properties: { batchSubject: string }; invocations: { executionSuccessful: boolean }[] }[] };
   assert.deepEqual(sarif.runs.map((r) => [r.properties.batchSubject, r.invocations[0]?.executionSuccessful]), [['b.apk', true], [nasty, true], ['a.apk', false]]);
   const junit = render('junit', outcomes);
@@ -67,4 +68,12 @@ test('batch output: json is one summary document; sarif one run per subject; jun
   assert.match(junit, /<error message="gone /);
   const jsonl = render('jsonl', outcomes).split('\n').filter(Boolean);
   assert.equal(jsonl.length, 3);
+});
+
+test('batch output: the summary verdict is pass only when there were subjects and all passed', () => {
+  const totals = (passed: number, failed: number, couldNotCheck: number, exitCode: 0 | 1 | 3) => ({ subjects: passed + failed + couldNotCheck, passed, failed, couldNotCheck, cached: 0, exitCode });
+  assert.equal(summaryVerdict(totals(2, 0, 0, 0)), 'pass');
+  assert.equal(summaryVerdict(totals(1, 1, 0, 1)), 'fail');
+  assert.equal(summaryVerdict(totals(1, 1, 1, 3)), null);
+  assert.equal(summaryVerdict(totals(0, 0, 0, 0)), null, 'nothing judged is no pass');
 });

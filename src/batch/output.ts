@@ -9,7 +9,8 @@ import { stableStringify } from '../evidence/index.js';
 import { lineOf, serializeLine } from './line.js';
 import { junitWriter } from './output-junit.js';
 import { sarifWriter } from './output-sarif.js';
-import type { BatchSummary, SubjectOutcome, SummaryRow } from './types.js';
+import type { Verdict } from '../report/types.js';
+import type { BatchSummary, BatchTotals, SubjectOutcome, SummaryRow } from './types.js';
 
 export const BATCH_FORMATS = ['text', 'json', 'jsonl', 'sarif', 'junit', 'markdown'] as const;
 export type BatchFormat = (typeof BATCH_FORMATS)[number];
@@ -31,7 +32,7 @@ export function batchWriter(format: BatchFormat): BatchWriter {
     case 'markdown':
       return { start: () => '', subject: () => '', end: renderSummaryMarkdown };
     case 'json':
-      return { start: () => '', subject: () => '', end: (s) => stableStringify({ schema: BATCH_SUMMARY_SCHEMA, totals: s.totals, subjects: s.rows }) };
+      return { start: () => '', subject: () => '', end: (s) => stableStringify({ schema: BATCH_SUMMARY_SCHEMA, verdict: summaryVerdict(s.totals), totals: s.totals, subjects: s.rows }) };
     case 'sarif':
       return sarifWriter();
     case 'junit':
@@ -39,6 +40,17 @@ export function batchWriter(format: BatchFormat): BatchWriter {
     default:
       return assertNever(format, 'batch format');
   }
+}
+
+/**
+ * The run's verdict, for a consumer that reads one field as it does a single report's: "pass" only
+ * when there were subjects and every one passed; "fail" when some failed and all were checked; null
+ * when some subject could not be checked (as its row says) or there was nothing to judge (an empty
+ * shard), so a summary never reads as a pass that nothing earned.
+ */
+export function summaryVerdict(totals: BatchTotals): Verdict | null {
+  if (totals.subjects === 0 || totals.exitCode === 3) return null;
+  return totals.exitCode === 0 ? 'pass' : 'fail';
 }
 
 const STATUS = (row: SummaryRow): string => (row.exitCode === 0 ? 'pass' : row.exitCode === 1 ? 'FAIL' : 'COULD NOT CHECK');

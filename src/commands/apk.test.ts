@@ -129,3 +129,17 @@ test('vouch apk: an endless index over http stops at each cap: exit 3, LIMIT_EXC
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('vouch apk FILE --repository: the file is checked against the signed index (exit 0 listed, exit 1 not); many files give a summary verdict', needsRealdata(), async () => {
+  const repo = realdata('chainguard-dev-apko/internal/cli/testdata/packages');
+  const key = realdata('chainguard-dev-apko/internal/cli/testdata/melange.rsa.pub');
+  const listed = await runCli(['apk', join(repo, 'x86_64', 'replayout-1.0.0-r0.apk'), '--repository', repo, '--arch', 'x86_64', '--apk-key', key, '--format', 'json']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(jsonOf(listed)['verdict'], 'pass');
+  const unlisted = await runCli(['apk', join(repo, 'x86_64', 'tzdata-2023c-r0.apk'), '--repository', repo, '--arch', 'x86_64', '--apk-key', key, '--format', 'json']);
+  assert.equal(unlisted.code, 1, unlisted.stderr);
+  assert.equal(jsonOf(unlisted)['verdict'], 'fail');
+  const both = await runCli(['apk', join(repo, 'x86_64', 'replayout-1.0.0-r0.apk'), join(repo, 'x86_64', 'pretend-baselayout-1.0.0-r0.apk'), '--repository', repo, '--arch', 'x86_64', '--apk-key', key, '--format', 'json']);
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual([jsonOf(both)['schema'], jsonOf(both)['verdict']], ['vouch.dev/batch-summary/v1', 'pass']);
+});

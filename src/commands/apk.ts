@@ -11,7 +11,7 @@ import { VouchError } from '../errors.js';
 export default class Apk extends BatchCommand {
   static override summary = 'Verify Wolfi/Alpine apk packages: signature, integrity, embedded SBOM.';
   static override description = `Checks that the package is exactly what a trusted key signed (.SIGN.RSA/.SIGN.RSA256 over the control segment, datahash over the data segment, per-file SHA-1 checksums) and that its embedded melange SBOM agrees with .PKGINFO.
-The package is a local file, an http(s) URL, or a name looked up in a signed repository index (--repository: <arch>/APKINDEX.tar.gz, else APKINDEX.tar.gz at the root of a flat repository, or the index file itself). A target named APKINDEX.tar.gz is verified as an index on its own (signature, DESCRIPTION, entry count; subject kind apk-index).
+The package is a local file, an http(s) URL, or a name looked up in a signed repository index (--repository: <arch>/APKINDEX.tar.gz, else APKINDEX.tar.gz at the root of a flat repository, or the index file itself). A file or URL given with --repository must also be listed by that index with its C: checksum and S: size. A target named APKINDEX.tar.gz is verified as an index on its own (signature, DESCRIPTION, entry count; subject kind apk-index).
 Many packages: name several, or give --repository with --all to verify every package the verified index lists for the arch (each checked against its C: checksum and S: size). They run --jobs at a time; the output is a line per package (--format jsonl) or a summary (text, markdown, json), or every package's results (sarif, junit); the exit code is the worst of all (docs/batch.md).
 Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trusted key the signature check fails. A private key is refused, never trusted.`;
 
@@ -27,7 +27,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
   static override strict = false;
 
   static override args = {
-    package: Args.string({ description: 'apk files, http(s) URLs, or package names[=version] with --repository (one or more; none with --all)' }),
+    package: Args.string({ description: 'apk files, http(s) URLs, or package names[=version] with --repository (one or more; none with --all); a file or URL with --repository is checked against its index' }),
   };
 
   static override flags = {
@@ -37,7 +37,7 @@ Trusted keys come from --apk-key and --keyring, else /etc/apk/keys; with no trus
     ...networkFlags,
     ...vsaWriteFlags,
     'apk-key': Flags.string({ summary: 'Trusted RSA public key (PEM) for apk signatures (repeatable).', multiple: true }),
-    keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable).', multiple: true }),
+    keyring: Flags.string({ summary: 'Directory of trusted keys: every *.rsa.pub and *.pub in it (repeatable); a key file is taken as --apk-key.', multiple: true }),
     repository: Flags.string({ summary: 'Repository (URL or directory) whose <arch>/APKINDEX.tar.gz (or, flat, APKINDEX.tar.gz) names the package; or the index file.' }),
     all: Flags.boolean({ summary: 'Verify every package the --repository index lists for the arch.', dependsOn: ['repository'] }),
     arch: Flags.string({ summary: "Architecture in apk's spelling (x86_64, aarch64: [a-z0-9_]); default: this machine's." }),

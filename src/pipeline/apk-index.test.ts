@@ -64,6 +64,18 @@ test('apk index on its own: unsigned, single-stream and wrong-key real indexes f
   assert.deepEqual(await run('wolfi-dev-wolfictl/pkg/dag/testdata/packages/x86_64/APKINDEX.tar.gz', wolfiKey), []);
 });
 
+test('apk index on its own: a real index signed three times (one signature per Chainguard key) verifies with any one of the keys, not with a foreign key', needsRealdata(), async () => {
+  const path = realdata('chainguard-dev-apko/pkg/apk/apk/testdata/signing/APKINDEX.tar.gz');
+  const keys = ['0106f58bac88057c2ff5c2829850df492717a876ed700443550353c7ab23f5a0', '60912bbc46bfc8ed6bda0b50db3a8a5f3c4344d6bc8549ec9b84d96140b475d1', '61cb6bccd1f584b007db7be51ebce2b0530a54cc5a94e7650b570d113d537cf3'];
+  for (const k of keys) {
+    const e = await collectApkEvidence(options(path, [realdata(`chainguard-dev-apko/pkg/apk/apk/testdata/signing/keys/chainguard-${k}.rsa.pub`)]), ctx);
+    assert.deepEqual(failedCodes(e), [], k);
+    assert.deepEqual(e.signatures.filter((s) => s.verified).map((s) => s.key), [`chainguard-${k}.rsa.pub`], k);
+  }
+  const foreign = await collectApkEvidence(options(path, [realdata(MELANGE_KEY)]), ctx);
+  assert.deepEqual(failedCodes(foreign), ['APK_INDEX_SIGNATURE_UNTRUSTED_KEY']);
+});
+
 test('apk index on its own: a generated index, and the same index under a package name', async () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = join(dir, 'gen.rsa.pub');

@@ -89,7 +89,10 @@ test('apk: a repository directory: index verified, newest or pinned version, che
   for (const target of ['does-not-exist', 'replayout=9.9-r0']) {
     await assert.rejects(collectApkEvidence(options(target, [MELANGE_KEY], { repository: realdata(REPO) }), ctx), (err: unknown) => isVouchError(err) && err.code === 'NOT_FOUND');
   }
-  await assert.rejects(collectApkEvidence(options('../etc/passwd', [MELANGE_KEY], { repository: realdata(REPO) }), ctx), (err: unknown) => isVouchError(err) && err.code === 'USAGE');
+  // A name never climbs out of the repository: what is neither a path nor a name is a usage error.
+  for (const target of ['..', '.hidden', 'a b', 'x=1 0']) {
+    await assert.rejects(collectApkEvidence(options(target, [MELANGE_KEY], { repository: realdata(REPO) }), ctx), (err: unknown) => isVouchError(err) && err.code === 'USAGE', target);
+  }
 });
 
 let server: FileServer;

@@ -11,8 +11,8 @@ import { isApkIndexName } from '../sources/apk/index-location.js';
 import type { OpenedSource } from '../sources/apk/fetch.js';
 import { readApk } from '../sources/apk/read-apk.js';
 import type { ApkContents } from '../sources/apk/read-apk.js';
-import { fileFindings, indexChecksumCheck, integrityChecks, loadApkKeyring, packageAbsent, readVerifiedIndex, resolveFromRepository, signatureEvidence, verifyApkSignatures } from '../trust/apk/index.js';
-import type { ApkKeyring, RepositoryPull } from '../trust/apk/index.js';
+import { checkFileAgainstRepository, fileFindings, indexChecksumCheck, integrityChecks, isPackageFileTarget, loadApkKeyring, packageAbsent, readVerifiedIndex, resolveFromRepository, signatureEvidence, verifyApkSignatures } from '../trust/apk/index.js';
+import type { ApkKeyring, IndexedEvidence, RepositoryPull } from '../trust/apk/index.js';
 import { apkIndexEvidence } from './apk-index-evidence.js';
 import { apkSbomEvidence } from './apk-sbom.js';
 import { toolVersion } from './tool-version.js';
@@ -20,7 +20,8 @@ import type { ApkOptions } from './options.js';
 
 /**
  * Collects the Evidence for an apk package: a local file, an http(s) URL, or a name looked up in
- * a signed repository index; or for a repository index on its own (a target named
+ * a signed repository index (a file or URL given with a repository is checked against that
+ * index's entry for it); or for a repository index on its own (a target named
  * APKINDEX.tar.gz). One streaming pass reads the subject; every check that ran is in the
  * Evidence, passed or failed; only "could not check" throws.
  */
@@ -34,7 +35,12 @@ export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): 
 
   let pull: RepositoryPull | undefined;
   let opened: OpenedSource;
-  if (options.repository !== undefined) {
+  if (options.repository !== undefined && isPackageFileTarget(options.target)) {
+    // A file or URL with --repository: verified as it is, then checked against the signed index.
+    opened = await openSource(options.target, ctx.signal);
+    ctx.log.debug(`reading ${opened.location}`);
+    return apkEvidenceFromStream(opened.stream, opened.location, options, keyring, ctx, { warnings, listedIn: options.repository });
+  } else if (options.repository !== undefined) {
     pull = await resolveFromRepository(options, options.repository, keyring, ctx);
     ctx.log.debug(`fetching ${pull.packageLocation}`);
     try {
@@ -64,10 +70,16 @@ export async function apkEvidenceFromStream(
   options: ApkOptions,
   keyring: ApkKeyring,
   ctx: RunContext,
-  extra: { readonly pull?: RepositoryPull | undefined; readonly warnings?: readonly string[] } = {},
+  extra: { readonly pull?: RepositoryPull | undefined; readonly warnings?: readonly string[]; readonly listedIn?: string } = {},
 ): Promise<Evidence> {
   const apk = await readApk(stream, options.limits);
-  return apkEvidence(options, apk, location, keyring, extra.pull, [...(extra.warnings ?? [])], ctx);
+  const { pull, listedIn } = extra;
+  const indexed: IndexedEvidence | undefined = pull
+    ? { checks: [...pull.checks, indexChecksumCheck(pull.record, apk)], signatures: [...pull.signatures] }
+    : listedIn !== undefined
+      ? await checkFileAgainstRepository(apk, options, listedIn, keyring, ctx)
+      : undefined;
+  return apkEvidence(options, apk, location, keyring, indexed, [...(extra.warnings ?? [])], ctx);
 }
 
 async function openTarget(target: string, ctx: RunContext): Promise<OpenedSource> {
@@ -82,7 +94,7 @@ function apkEvidence(
   apk: ApkContents,
   location: string,
   keyring: ApkKeyring,
-  pull: RepositoryPull | undefined,
+  indexed: IndexedEvidence | undefined,
   warnings: string[],
   ctx: RunContext,
 ): Evidence {
@@ -95,9 +107,9 @@ function apkEvidence(
   const sbom = apkSbomEvidence(apk.data.sboms, record);
   const checks: Check[] = [...integrityChecks(apk, location), sig.check, ...sbom.checks];
   const signatures: SignatureEvidence[] = [...sig.signatures];
-  if (pull) {
-    checks.push(...pull.checks, indexChecksumCheck(pull.record, apk));
-    signatures.push(...pull.signatures);
+  if (indexed) {
+    checks.push(...indexed.checks);
+    signatures.push(...indexed.signatures);
   }
   const findings: Finding[] = [...sbom.findings, ...fileFindings(apk, info?.pkgname)];
   const entries = apk.data.files + apk.data.symlinks + apk.data.hardlinks + apk.data.other;

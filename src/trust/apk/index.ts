@@ -4,7 +4,8 @@
  * segment or index; signature-evidence.ts turns that outcome into the signature check and
  * records; integrity-checks.ts checks what one pass over the package established (structure,
  * datahash, per-file checksums); verified-index.ts reads an APKINDEX and checks its signature;
- * repository.ts picks a package from a verified index and checks it against the index's C:/S:.
+ * repository.ts picks a package from a verified index and checks it against the index's C:/S:;
+ * listed-file.ts checks a package file given with a repository against that index's entry for it.
  * Reading the bytes (gzip members, tar, .PKGINFO, the index format) is src/sources/apk.
  */
 export { DEFAULT_APK_KEYS_DIR, loadApkKey, loadApkKeyring } from './keyring.js';
@@ -12,8 +13,10 @@ export type { ApkKeyring, ApkTrustedKey, KeyringOptions } from './keyring.js';
 export { verifyApkSignatures } from './verify-signature.js';
 export type { ApkDigestAlgorithm, ApkSignatureOutcome } from './verify-signature.js';
 export { fileFindings, integrityChecks } from './integrity-checks.js';
-export { indexChecksumCheck, packageAbsent, parsePackageSpec, resolveFromRepository } from './repository.js';
-export type { RepositoryOptions, RepositoryPull } from './repository.js';
+export { indexChecksumCheck, listPackage, packageAbsent, parsePackageSpec, pickRecord, resolveFromRepository } from './repository.js';
+export type { RepositoryListing, RepositoryOptions, RepositoryPull } from './repository.js';
+export { checkFileAgainstRepository, isPackageFileTarget } from './listed-file.js';
+export type { IndexedEvidence } from './listed-file.js';
 export { signatureEvidence } from './signature-evidence.js';
 export type { SignedThing } from './signature-evidence.js';
 export { readVerifiedIndex } from './verified-index.js';

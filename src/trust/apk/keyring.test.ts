@@ -116,3 +116,16 @@ test('loadApkKeyring: keys parsed once per process are told apart by their bytes
   writeFileSync(join(sub, 'a.rsa.pub'), rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }));
   for (let i = 0; i < 2; i++) await assert.rejects(loadApkKeyring({ keys: [join(sub, 'a.rsa.pub')], keyrings: [] }), invalid);
 });
+
+test('loadApkKeyring: a --keyring that is a key file is a named key (apko names key files): loaded, or refused when unusable, never skipped', async () => {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const file = join(dir, 'ring-file.rsa.pub');
+  writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
+  const loaded = await loadApkKeyring({ keys: [], keyrings: [file], defaultDir: join(dir, 'no-default') });
+  assert.deepEqual(loaded.keys.map((k) => k.name), ['ring-file.rsa.pub']);
+  assert.deepEqual(loaded.sources, [file]);
+  const notKey = join(dir, 'ring-not-a-key.pub');
+  writeFileSync(notKey, 'a signature, not a key');
+  await assert.rejects(loadApkKeyring({ keys: [], keyrings: [notKey] }), invalid);
+  await assert.rejects(loadApkKeyring({ keys: [], keyrings: [join(dir, 'absent.rsa.pub')] }), invalid);
+});

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fail, isVouchError, messageOf } from '../../errors.js';
 import { listInputDirectory, MAX_KEY_FILE_BYTES, MAX_KEYRING_ENTRIES, readInputFile } from '../../sources/local-file.js';
@@ -41,13 +42,17 @@ export const DEFAULT_APK_KEYS_DIR = '/etc/apk/keys';
  * cannot be read or is not an RSA public key is unusable trust material (exit 3).
  */
 export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyring> {
-  const dirs: string[] = [...options.keyrings];
-  if (options.keys.length === 0 && dirs.length === 0) {
+  // A keyring that is a key file is a key named on the command line (apko's --keyring-append and
+  // its configuration's keyring list name key files): as strict as --apk-key, never skipped.
+  const named: string[] = [...options.keys];
+  const dirs: string[] = [];
+  for (const ring of options.keyrings) (await isRegularFile(ring) ? named : dirs).push(ring);
+  if (options.keys.length === 0 && options.keyrings.length === 0) {
     const dir = options.defaultDir ?? DEFAULT_APK_KEYS_DIR;
     if (existsSync(dir)) dirs.push(dir);
   }
   // A key named on the command line must be usable; a directory may hold other files.
-  const keys = await Promise.all(options.keys.map(loadApkKey));
+  const keys = await Promise.all(named.map(loadApkKey));
   const skipped: { path: string; reason: string }[] = [];
   for (const dir of dirs) {
     for (const path of await keyFilesIn(dir)) {
@@ -61,7 +66,16 @@ export async function loadApkKeyring(options: KeyringOptions): Promise<ApkKeyrin
       }
     }
   }
-  return { keys, sources: [...options.keys, ...dirs], skipped };
+  return { keys, sources: [...named, ...dirs], skipped };
+}
+
+/** Whether the path is a regular file (stat only: nothing is opened; anything else is listed as a directory, which refuses it). */
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function keyFilesIn(dir: string): Promise<string[]> {

@@ -40,7 +40,7 @@ export function parsePackageSpec(spec: string): { name: string; version?: string
   const name = eq < 0 ? spec : spec.slice(0, eq);
   const version = eq < 0 ? undefined : spec.slice(eq + 1);
   if (!NAME.test(name) || (version !== undefined && !VERSION.test(version))) {
-    fail('USAGE', `with --repository, the package must be a name or name=version, got ${JSON.stringify(spec)}`);
+    fail('USAGE', `with --repository, the package must be a file path or URL, or a name or name=version, got ${JSON.stringify(spec)}`);
   }
   return { name, ...(version !== undefined ? { version } : {}) };
 }
@@ -68,35 +68,69 @@ export async function openIndex(repository: string, arch: string, ctx: RunContex
 /** apk installs a package of the machine's arch or noarch; a record without A: makes no claim. */
 export const archFits = (record: ApkIndexRecord, arch: string): boolean => record.arch === undefined || record.arch === arch || record.arch === 'noarch';
 
+/** The repository's index, read and verified, with the records of one package name. */
+export interface RepositoryListing {
+  readonly candidate: IndexCandidate;
+  readonly location: string;
+  readonly index: VerifiedIndex;
+  /** The index checks, each with the layout found in its details. */
+  readonly checks: Check[];
+}
+
 /**
- * Finds and verifies the repository index (its signature is a check like any other: an
- * unverified index still names a package, but the verdict cannot pass) and picks the package:
- * the pinned version, else the newest, among the records for this arch.
+ * Finds and verifies the repository index, keeping the records of one package name (its
+ * signature is a check like any other: an unverified index still names a package, but the
+ * verdict cannot pass).
  */
+export async function listPackage(name: string, options: RepositoryOptions, repository: string, keyring: ApkKeyring, ctx: RunContext): Promise<RepositoryListing> {
+  const { candidate, opened } = await openIndex(repository, options.arch, ctx);
+  const index = await readVerifiedIndex(opened, (r) => r.name === name, options, keyring);
+  const checks = index.checks.map((c) => ({ ...c, details: { ...c.details, layout: candidate.layout } }));
+  return { candidate, location: opened.location, index, checks };
+}
+
+/** The pinned version, else the newest by apk's ordering, among the records for this arch. */
+export function pickRecord(listed: readonly ApkIndexRecord[], arch: string, version: string | undefined): ApkIndexRecord | undefined {
+  const candidates = listed.filter((r) => archFits(r, arch) && (version === undefined || r.version === version));
+  return [...candidates].sort((a, b) => compareApkVersions(b.version, a.version))[0];
+}
+
+/** How many of the versions an index lists for a name a message names: the index is attacker-sized. */
+const SHOWN_VERSIONS = 20;
+
+/**
+ * The versions an index lists for a name, with their arch when it is not this one, for messages:
+ * the first SHOWN_VERSIONS (`shown`), how many there are, and the text that says so.
+ */
+export function listedVersions(listed: readonly ApkIndexRecord[], arch: string): { shown: string[]; total: number; text: string } {
+  const all = listed.map((r) => (r.arch !== undefined && !archFits(r, arch) ? `${r.version} (${r.arch})` : r.version)).sort();
+  const shown = all.slice(0, SHOWN_VERSIONS);
+  return { shown, total: all.length, text: `${shown.join(', ')}${all.length > shown.length ? `, and ${all.length - shown.length} more` : ''}` };
+}
+
+/** Picks the named package from the verified repository index. */
 export async function resolveFromRepository(options: RepositoryOptions, repository: string, keyring: ApkKeyring, ctx: RunContext): Promise<RepositoryPull> {
   const wanted = parsePackageSpec(options.target);
-  const { candidate, opened } = await openIndex(repository, options.arch, ctx);
-  const index = await readVerifiedIndex(opened, (r) => r.name === wanted.name, options, keyring);
+  const { candidate, location, index, checks } = await listPackage(wanted.name, options, repository, keyring, ctx);
   const listed = index.contents.matches;
-  const candidates = listed.filter((r) => archFits(r, options.arch) && (wanted.version === undefined || r.version === wanted.version));
-  const record = [...candidates].sort((a, b) => compareApkVersions(b.version, a.version))[0];
+  const record = pickRecord(listed, options.arch, wanted.version);
   if (record === undefined) {
-    const known = listed.map((r) => (r.arch !== undefined && !archFits(r, options.arch) ? `${r.version} (${r.arch})` : r.version)).sort();
-    fail('NOT_FOUND', `${wanted.name}${wanted.version ? `=${wanted.version}` : ''} for ${options.arch} is not in ${opened.location} (${index.contents.packageCount} packages)`, {
-      details: { index: opened.location, layout: candidate.layout, versions: known, indexChecks: index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
-      hints: known.length > 0 ? [`versions listed: ${known.join(', ')}`] : [`check the name and --arch (${options.arch})`],
+    const known = listedVersions(listed, options.arch);
+    fail('NOT_FOUND', `${wanted.name}${wanted.version ? `=${wanted.version}` : ''} for ${options.arch} is not in ${location} (${index.contents.packageCount} packages)`, {
+      details: { index: location, layout: candidate.layout, versions: known.shown, indexChecks: index.checks.map((c) => ({ id: c.id, status: c.status, code: c.code })) },
+      hints: known.total > 0 ? [`versions listed: ${known.text}`] : [`check the name and --arch (${options.arch})`],
     });
   }
   if (!NAME.test(record.name) || !VERSION.test(record.version)) {
     fail('INPUT_MALFORMED', `the index names the package file ${JSON.stringify(`${record.name}-${record.version}.apk`)}, which is not a safe file name`);
   }
   return {
-    indexLocation: opened.location,
+    indexLocation: location,
     layout: candidate.layout,
     packageLocation: repositoryPath(candidate.base, `${record.name}-${record.version}.apk`),
     record,
     index,
-    checks: index.checks.map((c) => ({ ...c, details: { ...c.details, layout: candidate.layout } })),
+    checks,
     signatures: [...index.signatures],
   };
 }
