@@ -69,6 +69,14 @@ test('dir: a directory written by skopeo copy is read whole, layers included', n
     assert.equal(e.subject.digest, 'sha256:98ceaf93e482fe91b9bfd6bba07137c098e49ee2d55e69f09fb6c951e75e0e46');
     assert.equal(e.inventory?.fileCount, 1);
     assert.equal(e.checks.find((c) => c.id === 'image.signatures.lookup')?.status, 'pass');
+    // From a docker save archive skopeo keeps the plain tar layer under Docker's gzip layer type,
+    // which containerd and Docker read by its first bytes: so does vouch.
+    const fromArchive = join(t.dir, 'from-archive');
+    const a = spawnSync('skopeo', ['copy', '--quiet', `docker-archive:${realdata('google-go-containerregistry/pkg/v1/tarball/testdata/test_image_1.tar')}`, `dir:${fromArchive}`], { encoding: 'utf8' });
+    assert.equal(a.status, 0, `skopeo copy: ${a.stderr}`);
+    const layered = await collect(`dir:${fromArchive}`, {}, true);
+    assert.equal(layered.checks.find((c) => c.id === 'image.layers')?.status, 'pass');
+    assert.equal(layered.inventory?.fileCount, 2);
   } finally {
     t.remove();
   }
