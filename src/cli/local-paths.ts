@@ -54,11 +54,14 @@ function writable(path: string): boolean {
  * machine that vouch can read locally, say how to name it instead of going to the network.
  */
 export function refuseLocalPathAsRegistry(reference: string): void {
-  if (reference.startsWith('oci:') || reference.startsWith('docker-archive:')) return;
+  if (reference.startsWith('oci:') || reference.startsWith('docker-archive:') || reference.startsWith('dir:')) return;
   if (!existsSync(reference)) return;
   const info = statSync(reference);
   if (info.isDirectory() && (existsSync(join(reference, 'oci-layout')) || existsSync(join(reference, 'index.json')))) {
     throw new VouchError({ code: 'USAGE', message: `${reference} is a local OCI layout directory, not a registry reference`, hints: [`name it oci:${reference} (or oci:${reference}:TAG)`] });
+  }
+  if (info.isDirectory() && existsSync(join(reference, 'manifest.json'))) {
+    throw new VouchError({ code: 'USAGE', message: `${reference} is a local directory written by skopeo's dir: transport, not a registry reference`, hints: [`name it dir:${reference}`] });
   }
   if (info.isFile()) {
     throw new VouchError({ code: 'USAGE', message: `${reference} is a local file, not a registry reference`, hints: [`a \`docker save\` archive is named docker-archive:${reference}; an OCI layout directory oci:DIR`] });

@@ -13,8 +13,8 @@ import type { ContentsMode } from '../policy/contents-mode.js';
 
 export default class Image extends BatchCommand {
   static override summary = 'Verify container images: signatures, attestations, provenance, installed contents vs SBOM.';
-  static override description = `Resolves the image (registry, OCI layout or docker archive), finds every cosign signature and attestation attached to it (tags, referrers, cosign save layouts), verifies them, builds the file inventory and apk database without unpacking to disk, reconciles it with the SBOMs, and evaluates the policies.
-References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|@digest], docker-archive:<file.tar>.
+  static override description = `Resolves the image (registry, OCI layout, docker archive or skopeo dir:), finds every cosign signature and attestation attached to it (tags, referrers, cosign save layouts), verifies them, builds the file inventory and apk database without unpacking to disk, reconciles it with the SBOMs, and evaluates the policies.
+References: registry.example.com/org/repo:tag, ...@sha256:<hex>, oci:<dir>[:tag|@digest], docker-archive:<file.tar>, dir:<dir> (skopeo's dir: transport, with its signature-N files).
 Several references are verified --jobs at a time with the same expectations; the output is a line per image (--format jsonl), a summary (text, markdown, json) or every image's results (sarif, junit), and the exit code is the worst of all (docs/batch.md).
 Fails closed: the default policy fails unless a signer is named (--key, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]) or provenance is expected from a --source-uri; --policy sbom checks the contents only.`;
 
@@ -23,6 +23,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
     '<%= config.bin %> image oci:./layout@sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122 --policy provenance --source-uri github.com/acme/app --builder-id https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml',
     '<%= config.bin %> image docker-archive:./image.tar --key cosign.pub --format sarif --output vouch.sarif',
     '<%= config.bin %> image docker-archive:./image.tar --policy sbom',
+    '<%= config.bin %> image dir:./copied --key cosign.pub --docker-reference registry.example.com/org/app --policy signature',
     '<%= config.bin %> image registry.example.com/app:1 registry.example.com/worker:1 --key cosign.pub --format jsonl',
     '<%= config.bin %> image registry.example.com/org/app@sha256:<hex> --key cosign.pub --vsa-key ci-vsa.key --vsa-output app.vsa.json --vsa-attach',
     '<%= config.bin %> image registry.example.com/org/app@sha256:<hex> --key cosign.pub --vsa-public-key ci-vsa.pub --vsa-max-age 24h',
@@ -31,7 +32,7 @@ Fails closed: the default policy fails unless a signer is named (--key, or --cer
   static override strict = false;
 
   static override args = {
-    image: Args.string({ description: 'image references, oci:<dir>[:tag|@digest] or docker-archive:<file> (one or more)', required: true }),
+    image: Args.string({ description: 'image references, oci:<dir>[:tag|@digest], docker-archive:<file> or dir:<dir> (one or more)', required: true }),
   };
 
   static override flags = {

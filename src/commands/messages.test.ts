@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { EXIT } from '../cli/exit-codes.js';
 import { runCli } from '../testing/cli.js';
+import { needsRealdata, realdata } from '../testing/realdata.js';
 
 /**
  * Messages a person can act on: a system or crypto error becomes a sentence with the path and the
@@ -54,6 +55,14 @@ describe('messages a person can act on', () => {
     assert.equal(r.code, EXIT.USAGE);
     assert.match(r.stderr, /testdata\/sample\/image is a local OCI layout directory/);
     assert.match(r.stderr, /hint: name it oci:testdata\/sample\/image/);
+  });
+
+  test('a skopeo dir: directory named without dir: is a usage error that suggests dir:DIR', needsRealdata(), async () => {
+    const dir = realdata('containers-image/signature/fixtures/dir-img-cosign-valid');
+    const r = await runCli(['image', dir, '--key', COSIGN_KEY]);
+    assert.equal(r.code, EXIT.USAGE);
+    assert.match(r.stderr, /written by skopeo's dir: transport/);
+    assert.ok(r.stderr.includes(`hint: name it dir:${dir}`), r.stderr);
   });
 
   test('a refused connection is reported at once, not retried for seconds', { timeout: 60_000 }, async () => {

@@ -8,6 +8,7 @@ import type { Descriptor } from '../sources/image/manifest.js';
 import { isRecord } from '../sources/image/manifest.js';
 import { layerCompression } from '../sources/image/media-types.js';
 import { FileTable } from './file-table.js';
+import { layerStreamOf } from './layer-compression.js';
 import { uncompressedLayer } from './layer-stream.js';
 import type { LayerContents } from './layer-walk.js';
 import { EntryBudget, walkLayer } from './layer-walk.js';
@@ -76,11 +77,11 @@ export async function readImageFilesystem(
     while (next < layers.length && !failed) {
       const i = next++;
       const layer = layers[i] as Descriptor;
-      const compression = layerCompression(layer.mediaType);
-      if (!compression) fail('UNSUPPORTED_FORMAT', `${core.name}: layer ${layer.digest} has unsupported media type ${layer.mediaType}`);
+      if (!layerCompression(layer.mediaType)) fail('UNSUPPORTED_FORMAT', `${core.name}: layer ${layer.digest} has unsupported media type ${layer.mediaType}`);
       ctx.log.debug(`${core.name}: reading layer ${i + 1}/${layers.length} ${layer.digest}`);
       const progress = startProgress(ctx.progress, 'layer', `layer ${layer.digest}`, layer.size);
-      const tar = uncompressedLayer(await core.blob(layer), compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`, progress);
+      const { stream, compression } = await layerStreamOf(layer.mediaType, await core.blob(layer), `${core.name}: layer ${layer.digest}`);
+      const tar = uncompressedLayer(stream, compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`, progress);
       try {
         results[i] = await walkLayer(tar, layer.digest, {
           maxEntries: limits.maxEntries,

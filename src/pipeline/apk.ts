@@ -37,7 +37,7 @@ export async function collectApkEvidence(options: ApkOptions, ctx: RunContext): 
   let opened: OpenedSource;
   if (options.repository !== undefined && isPackageFileTarget(options.target)) {
     // A file or URL with --repository: verified as it is, then checked against the signed index.
-    opened = await openSource(options.target, ctx.signal);
+    opened = await openSource(options.target, ctx);
     ctx.log.debug(`reading ${opened.location}`);
     return apkEvidenceFromStream(opened.stream, opened.location, options, keyring, ctx, { warnings, listedIn: options.repository });
   } else if (options.repository !== undefined) {

@@ -122,7 +122,8 @@ test('image: a legacy docker archive is bound by its config diff_ids', needsReal
 });
 
 test('image: usage errors and unreadable sources', async () => {
-  await assert.rejects(collect('dir:/tmp/x'), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
+  await assert.rejects(collect('dir:'), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
+  await assert.rejects(collect('dir:/nonexistent/dir'), (e: unknown) => isVouchError(e) && e.code === 'NOT_FOUND');
   await assert.rejects(collect('oci:/tmp/x', { platform: 'amd64' }), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
   await assert.rejects(collect('oci:/nonexistent/layout'), (e: unknown) => isVouchError(e) && e.code === 'NOT_FOUND');
 });

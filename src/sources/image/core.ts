@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from './digest.js';
+import type { ReadResult } from './discover-read.js';
 import type { Descriptor, RawManifest } from './manifest.js';
 
 /** What a referrers lookup found: a list, or "this store has no referrers API". */
@@ -24,6 +25,8 @@ export interface ImageCore {
   tag?(tag: string): Promise<RawManifest | undefined>;
   /** OCI 1.1 referrers of a digest (registries); 'unsupported' when the API is missing. */
   referrers?(digest: Digest): Promise<ReferrersResult>;
+  /** Signatures stored beside the image as files (the `dir:` transport's signature-N), already read. */
+  storedSignatures?(digest: Digest): Promise<ReadResult & { readonly files: number }>;
   /** The top-level entries of an OCI layout's index.json (cosign save annotates them by kind). */
   layoutEntries?(): Promise<readonly Descriptor[]>;
   /**

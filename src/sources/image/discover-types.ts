@@ -40,7 +40,7 @@ export type LookupOutcome = 'found' | 'none' | 'unsupported';
 
 export interface Lookup {
   readonly target: Digest;
-  /** cosign-tag:sig, cosign-tag:att, cosign-tag:sbom, referrers-api, referrers-tag, cosign-save, layout-subject, buildkit-index */
+  /** cosign-tag:sig, cosign-tag:att, cosign-tag:sbom, referrers-api, referrers-tag, cosign-save, layout-subject, buildkit-index, signature-files */
   readonly method: string;
   readonly outcome: LookupOutcome;
   readonly count: number;

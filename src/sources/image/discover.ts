@@ -21,7 +21,8 @@ const COSIGN_SUFFIXES = ['sig', 'att', 'sbom'] as const;
 /**
  * Finds every signature and attestation attached to the given digests, in every layout signers
  * use: cosign tags (sha256-<hex>.sig/.att/.sbom), OCI 1.1 referrers (API, else the sha256-<hex>
- * referrers tag), `cosign save` index entries, and BuildKit's in-index attestation manifests.
+ * referrers tag), `cosign save` index entries, BuildKit's in-index attestation manifests, and the
+ * signature files of skopeo's `dir:` transport.
  * A lookup that cannot be made throws (exit 3); an empty lookup is a Lookup with outcome "none".
  */
 export async function discoverAttachments(core: ImageCore, targets: readonly DiscoveryTarget[], cap: number, log: Logger): Promise<Discovery> {
@@ -58,6 +59,11 @@ export async function discoverAttachments(core: ImageCore, targets: readonly Dis
         const count = suffix === 'sbom' ? 0 : take(await readAttachmentManifest(core, raw, target.digest, source, cap));
         lookups.push({ target: target.digest, method: `cosign-tag:${suffix}`, outcome: 'found', count, source });
       }
+    }
+    if (core.storedSignatures) {
+      const stored = await core.storedSignatures(target.digest);
+      const count = take(stored);
+      lookups.push({ target: target.digest, method: 'signature-files', outcome: count > 0 ? 'found' : 'none', count, source: `${core.name} signature-N (${stored.files} file(s))` });
     }
     lookups.push(...(await fromReferrers(core, target.digest, cap, take)));
     if (target.indexEntries) lookups.push(...(await fromBuildkitIndex(core, target, cap, take)));

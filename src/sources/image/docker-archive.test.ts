@@ -35,7 +35,7 @@ test('docker archive: docker 25 archive with blobs/sha256 paths', needsRealdata(
 });
 
 test('docker archive: several images are a usage error; a non-archive cannot be read', needsRealdata(), async () => {
-  await assert.rejects(files(realdata(`${TARBALLS}/test_bundle.tar`)), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
+  await assert.rejects(files(realdata(`${TARBALLS}/test_bundle.tar`)), (e: unknown) => isVouchError(e) && e.code === 'UNSUPPORTED_FORMAT');
   await assert.rejects(files(realdata('google-go-containerregistry/LICENSE')), (e: unknown) => isVouchError(e) && ['INPUT_MALFORMED', 'UNSUPPORTED_FORMAT'].includes(e.code));
   await assert.rejects(files('/nonexistent/archive.tar'), (e: unknown) => isVouchError(e) && e.code === 'INPUT_UNREADABLE');
 });
@@ -90,7 +90,7 @@ test('docker archive: index.json and manifest.json must name the same image', as
     await assert.rejects(files(viaIndex), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED');
     // Two images in index.json, or an index.json that is not JSON: never a silent fall-back to manifest.json.
     const two = await docker25(tmp.dir, 'two.tar', blobs, { schemaVersion: 2, manifests: [entry(a.manifest, 'v1'), entry(b.manifest, 'v2')] }, a);
-    await assert.rejects(files(two), (e: unknown) => isVouchError(e) && e.code === 'USAGE');
+    await assert.rejects(files(two), (e: unknown) => isVouchError(e) && e.code === 'UNSUPPORTED_FORMAT');
     const garbage = await docker25(tmp.dir, 'garbage.tar', blobs, '{"manifests": [', a);
     await assert.rejects(files(garbage), (e: unknown) => isVouchError(e) && e.code === 'INPUT_MALFORMED' && /index\.json is not JSON/.test(e.message));
   } finally {

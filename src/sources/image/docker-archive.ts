@@ -117,7 +117,8 @@ export class DockerArchiveCore implements ImageCore {
     // One image saved under several tags is listed once per tag, with one digest.
     const digests = new Set(descriptors.map((d) => d.digest));
     if (list.length > 1000 || digests.size > 1) {
-      return fail('USAGE', `${this.name}: index.json lists ${digests.size} images; vouch reads archives with one image`, {
+      // The reference is well formed; what the archive holds is what vouch cannot read: exit 3, not a usage error.
+      return fail('UNSUPPORTED_FORMAT', `${this.name}: index.json lists ${digests.size} images; vouch reads archives with one image`, {
         hints: ['save one image per archive (docker save <image>)'],
       });
     }
@@ -138,7 +139,7 @@ export class DockerArchiveCore implements ImageCore {
     }
     if (!Array.isArray(doc) || doc.length === 0) return fail('INPUT_MALFORMED', `${this.name}: manifest.json must be a non-empty list`);
     if (doc.length > 1) {
-      return fail('USAGE', `${this.name}: the archive holds ${doc.length} images; vouch reads archives with one image`, {
+      return fail('UNSUPPORTED_FORMAT', `${this.name}: the archive holds ${doc.length} images; vouch reads archives with one image`, {
         hints: ['save one image per archive (docker save <image>)'],
       });
     }

@@ -85,7 +85,9 @@ export class OciLayoutCore implements ImageCore {
     if (images.length > 1 && images.every((e) => e.platform !== undefined) && this.indexBytes) {
       return { bytes: this.indexBytes, digest: sha256Digest(this.indexBytes), mediaType: MEDIA.ociIndex };
     }
-    return fail('USAGE', `${this.name}: the layout holds ${images.length} images; name one with oci:<dir>:<tag> or oci:<dir>@sha256:<hex>`, {
+    // Like a platform missing from an index, this is found in the layout, not in what the user
+    // typed: the layout names no single image (exit 3), and the hint says how to name one.
+    return fail('NOT_FOUND', `${this.name}: the layout holds ${images.length} images, not one; name one with oci:<dir>:<tag> or oci:<dir>@sha256:<hex>`, {
       hints: this.tagHint(entries),
     });
   }

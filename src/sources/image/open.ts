@@ -2,6 +2,7 @@ import type { RunContext } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
+import { DirCore } from './dir.js';
 import { DockerArchiveCore } from './docker-archive.js';
 import type { Descriptor, ParsedManifest, Platform } from './manifest.js';
 import { parseManifest } from './manifest.js';
@@ -32,6 +33,8 @@ export async function openImageSource(ref: ImageReference, opts: SourceOptions, 
       return new OciLayoutCore(ref.dir, { ...(ref.tag !== undefined ? { tag: ref.tag } : {}), ...(ref.digest ? { digest: ref.digest } : {}) }, opts.maxDocumentBytes);
     case 'docker-archive':
       return new DockerArchiveCore(ref.file, opts.maxDocumentBytes);
+    case 'dir':
+      return new DirCore(ref.dir, opts.maxDocumentBytes);
     case 'registry': {
       const creds = await findCredentials(
         ref.registry,

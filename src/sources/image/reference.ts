@@ -6,13 +6,14 @@ import { isDigest } from './digest.js';
 export type ImageReference =
   | { readonly kind: 'registry'; readonly registry: string; readonly repository: string; readonly tag?: string; readonly digest?: Digest; readonly text: string }
   | { readonly kind: 'oci-layout'; readonly dir: string; readonly tag?: string; readonly digest?: Digest; readonly text: string }
-  | { readonly kind: 'docker-archive'; readonly file: string; readonly text: string };
+  | { readonly kind: 'docker-archive'; readonly file: string; readonly text: string }
+  | { readonly kind: 'dir'; readonly dir: string; readonly text: string };
 
 /** Docker Hub as the reference grammar names it, and the host its API really lives on. */
 export const DOCKER_HUB = 'docker.io';
 export const DOCKER_HUB_API = 'registry-1.docker.io';
 
-const HINT = 'use registry.example.com/org/repo:tag, registry.example.com/org/repo@sha256:<hex>, oci:<dir>[:tag|@sha256:<hex>] or docker-archive:<file.tar>';
+const HINT = 'use registry.example.com/org/repo:tag, registry.example.com/org/repo@sha256:<hex>, oci:<dir>[:tag|@sha256:<hex>], docker-archive:<file.tar> or dir:<dir>';
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:.]+\](?::[0-9]+)?$/;
@@ -21,13 +22,19 @@ function usage(text: string, why: string): never {
   throw new VouchError({ code: 'USAGE', message: `invalid image reference ${JSON.stringify(text)}: ${why}`, hints: [HINT] });
 }
 
-/** Parses `oci:`, `docker-archive:` and registry references (Docker Hub short names included). */
+/** Parses `oci:`, `docker-archive:`, `dir:` and registry references (Docker Hub short names included). */
 export function parseImageReference(text: string): ImageReference {
   if (text.startsWith('oci:')) return parseLayout(text);
   if (text.startsWith('docker-archive:')) {
     const file = text.slice('docker-archive:'.length);
     if (file === '') usage(text, 'docker-archive: needs a file');
     return { kind: 'docker-archive', file, text };
+  }
+  if (text.startsWith('dir:')) {
+    // skopeo's dir: transport names the whole directory; there is no tag or digest to pick.
+    const dir = text.slice('dir:'.length);
+    if (dir === '') usage(text, 'dir: needs a directory');
+    return { kind: 'dir', dir, text };
   }
   const transport = /^(docker-daemon|containers-storage|oci-archive):/.exec(text);
   if (transport) usage(text, `the "${transport[1]}:" transport is not supported`);

@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { fail } from '../errors.js';
+import type { LayerCompression } from '../sources/image/media-types.js';
+import { layerCompression } from '../sources/image/media-types.js';
+
+/** Docker's schema 2 layer type: the schema has no uncompressed layer type, so tools write plain tars under it too. */
+const DOCKER_GZIP_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/**
+ * How a layer blob is compressed. For every media type but one, the media type says it, and bytes
+ * that do not match are refused when they are decompressed. Docker's `…diff.tar.gzip` is the
+ * exception: Docker's image format names no uncompressed layer type, and tools write plain tars
+ * under the gzip type (skopeo copying a `docker save` archive to `dir:`, for one). containerd and
+ * Docker read such a layer by its first bytes (containerd's DecompressStream), so vouch does the
+ * same here, and only here: gzip when it starts with the gzip magic, otherwise plain tar, which the
+ * tar reader refuses unless it is one. Nothing else is sniffed (a zstd frame under this type is
+ * not gzip, so it is read as tar and refused), and the blob is still verified against its digest
+ * while it streams, so the choice never changes which bytes are trusted.
+ */
+export async function layerStreamOf(mediaType: string, blob: Readable, what: string): Promise<{ readonly stream: Readable; readonly compression: LayerCompression }> {
+  const declared = layerCompression(mediaType);
+  if (!declared) return fail('UNSUPPORTED_FORMAT', `${what} has unsupported media type ${mediaType}`);
+  if (mediaType !== DOCKER_GZIP_LAYER) return { stream: blob, compression: declared };
+  const chunks = (blob as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await nextWithAtLeast(chunks, GZIP_MAGIC.length);
+  } catch (err) {
+    blob.destroy();
+    throw err;
+  }
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  const gzip = head.length >= GZIP_MAGIC.length && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (first.done) return;
+    for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
+  }
+  const stream = Readable.from(replay(), { objectMode: false });
+  stream.on('close', () => blob.destroy());
+  return { stream, compression: gzip ? 'gzip' : 'none' };
+}
+
+/** The stream's first chunk, joined with the following ones until it holds `n` bytes or the stream ends. */
+async function nextWithAtLeast(chunks: AsyncIterator<Buffer>, n: number): Promise<IteratorResult<Buffer>> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < n) {
+    const r = await chunks.next();
+    if (r.done) return parts.length > 0 ? { done: false, value: Buffer.concat(parts) } : r;
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  return { done: false, value: Buffer.concat(parts) };
+}
