@@ -78,3 +78,13 @@ describe('npm attestation documents need --builder-id (slsa-verifier verify-npm-
     assert.match(e.checks.find((c) => c.code === 'BUILDER_UNTRUSTED')?.message ?? '', /npm provenance/);
   });
 });
+
+describe('--build-workflow-input is the workflow_dispatch event\'s input, not a delegated builder\'s own', () => {
+  const dir = `${T}gha_delegator/v2.1.0/`;
+  const builderId = 'https://github.com/slsa-framework/example-trw/.github/workflows/builder_high-perms_slsa3.yml';
+  test('the builder input content=hello is no workflow input (the dispatch had none)', needsRealdata(), async () => {
+    const e = await collect(`${dir}binary-linux-amd64-workflow_dispatch`, `${dir}binary-linux-amd64-workflow_dispatch.build.slsa`, { sourceUri: EXAMPLE, builderId, workflowInputs: { content: 'hello' } });
+    assert.deepEqual(failed(e), ['WORKFLOW_INPUTS_MISMATCH']);
+    assert.deepEqual(e.provenance[0]?.workflowInputs, {});
+  });
+});

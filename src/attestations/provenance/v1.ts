@@ -1,7 +1,7 @@
 import { isRecord, listAt, recordAt, stringAt } from '../outcome.js';
 import { githubRepository, normalizeSourceUri } from '../source-uri.js';
 import type { StatementSubject } from '../statement.js';
-import { branchOfTagBuild } from './tag-branch.js';
+import { branchOfTagBuild, workflowDispatchInputs } from './github-event.js';
 import { strings } from './v02.js';
 import type { ProvenanceView, SourceClaim } from './view.js';
 
@@ -39,7 +39,7 @@ export function readProvenanceV1(predicate: Readonly<Record<string, unknown>>, s
   }
   const ref = workflowRef ?? ghRef ?? sources.find((s) => s.ref)?.ref;
   const tagBranch = ref?.startsWith('refs/tags/') ? branchOfTagBuild(internal) : undefined;
-  const inputs = recordAt(ext, 'inputs') ?? recordAt(ext, 'workflow', 'inputs') ?? {};
+  const inputs = workflowDispatchInputs(internal) ?? recordAt(ext, 'inputs') ?? recordAt(ext, 'workflow', 'inputs') ?? {};
   const invocationId = stringAt(predicate, 'runDetails', 'metadata', 'invocationId');
   return {
     slsaVersion: '1.0',

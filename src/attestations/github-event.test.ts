@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { branchOfTagBuild } from './provenance/tag-branch.js';
+import { branchOfTagBuild, workflowDispatchInputs } from './provenance/github-event.js';
 
 describe('branchOfTagBuild (slsa-verifier GetBranch for tags)', () => {
   const push = (baseRef: unknown) => ({ github_event_name: 'push', github_base_ref: '', github_event_payload: { base_ref: baseRef } });
@@ -22,5 +22,21 @@ describe('branchOfTagBuild (slsa-verifier GetBranch for tags)', () => {
   test('an inherited key is not a field', () => {
     const env = Object.create({ github_base_ref: 'refs/heads/main' }) as Record<string, unknown>;
     assert.equal(branchOfTagBuild(env), undefined);
+  });
+});
+
+describe('workflowDispatchInputs (slsa-verifier GetWorkflowInputs)', () => {
+  test('the workflow_dispatch payload inputs', () =>
+    assert.deepEqual(workflowDispatchInputs({ github_event_name: 'workflow_dispatch', github_event_payload: { inputs: { a: '1' } } }), { a: '1' }));
+  test('upper-case keys (SLSA v1 internalParameters)', () =>
+    assert.deepEqual(workflowDispatchInputs({ GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_EVENT_PAYLOAD: { inputs: { b: true } } }), { b: true }));
+  test('any other event has no inputs, whatever its payload says', () =>
+    assert.deepEqual(workflowDispatchInputs({ github_event_name: 'push', github_event_payload: { inputs: { a: '1' } } }), {}));
+  test('null or malformed inputs are none', () => {
+    for (const inputs of [null, 'a=1', ['a'], 5]) assert.deepEqual(workflowDispatchInputs({ github_event_name: 'workflow_dispatch', github_event_payload: { inputs } }), {});
+  });
+  test('no event named: undefined, the provenance is not a GitHub builder\'s', () => {
+    assert.equal(workflowDispatchInputs(undefined), undefined);
+    assert.equal(workflowDispatchInputs({ github: { event_name: 'workflow_dispatch' } }), undefined);
   });
 });
