@@ -5,7 +5,13 @@ import type { Outcome } from './outcome.js';
 
 /** One signed attestation as it was found in a file. */
 export type AttestationEntry =
-  | { readonly kind: 'bundle'; readonly bundle: Record<string, unknown>; readonly index: number }
+  | {
+      readonly kind: 'bundle';
+      readonly bundle: Record<string, unknown>;
+      readonly index: number;
+      /** It came from npm's attestation document: such provenance needs --builder-id (evaluate.ts). */
+      readonly npm?: true;
+    }
   | { readonly kind: 'dsse'; readonly envelope: Record<string, unknown>; readonly index: number }
   /** `gcloud artifacts docker images describe --show-provenance --format json` (Google Cloud Build). */
   | { readonly kind: 'gcloud'; readonly document: Record<string, unknown>; readonly index: number };
@@ -35,12 +41,13 @@ export function readAttestationFile(text: string): Outcome<AttestationEntry[]> {
       if (entries.length > MAX_ENTRIES) return bad('ATTESTATION_TOO_LARGE', `more than ${MAX_ENTRIES} attestations in one file`);
       continue;
     }
-    const expanded = isRecord(value) && Array.isArray(value['attestations']) ? value['attestations'] : [value];
+    const npm = isRecord(value) && Array.isArray(value['attestations']);
+    const expanded = npm ? (value['attestations'] as unknown[]) : [value];
     for (const item of expanded) {
       const raw = isRecord(item) && isRecord(item['bundle']) && !('mediaType' in item) ? item['bundle'] : item;
       if (!isRecord(raw)) return bad('ATTESTATION_UNKNOWN_FORMAT', `entry ${entries.length} is not a JSON object`);
       if (typeof raw['mediaType'] === 'string' && raw['mediaType'].startsWith('application/vnd.dev.sigstore.bundle')) {
-        entries.push({ kind: 'bundle', bundle: raw, index: entries.length });
+        entries.push({ kind: 'bundle', bundle: raw, index: entries.length, ...(npm && { npm: true as const }) });
       } else if ('payloadType' in raw && 'payload' in raw && 'signatures' in raw) {
         entries.push({ kind: 'dsse', envelope: raw, index: entries.length });
       } else {

@@ -81,13 +81,29 @@ export function checkBuilderIdentity(view: ProvenanceView, signer: Signer): Chec
 }
 
 /**
+ * slsa-verifier's MatchesLoose(expected, allowRef=true): without a ref any ref of that builder
+ * matches; with one, the refs must be equal, or the expected short tag `vX.Y.Z` must name the
+ * certificate's full ref `refs/tags/vX.Y.Z` (GitHub builders are always identified by the full ref,
+ * users write the short one). Never a prefix or pattern: `@v1` does not match `@refs/tags/v1.2.0`.
+ */
+export function matchesBuilderId(actual: string, expected: string): boolean {
+  const at = expected.lastIndexOf('@');
+  if (at <= 0) return withoutRef(actual) === expected || LEGACY_NAMES[actual] === expected;
+  const ref = expected.slice(at + 1);
+  return actual === expected || (ref !== '' && !ref.startsWith('refs/') && actual === `${expected.slice(0, at)}@refs/tags/${ref}`);
+}
+
+/**
  * The --builder-id expectation, against a builder already proven by checkBuilderIdentity:
  * `uri` matches any ref of that builder, `uri@ref` only that ref. With no --builder-id, only
  * slsa-github-generator's own builders at a release tag are trusted (as slsa-verifier does).
  */
-export function checkExpectedBuilder(view: ProvenanceView, expected: string | undefined, signer: Signer = {}, namedSigner: ExpectedSigner = {}): Check {
+export function checkExpectedBuilder(view: ProvenanceView, expected: string | undefined, signer: Signer = {}, namedSigner: ExpectedSigner = {}, required = false): Check {
   const id = 'provenance.expect.builder-id';
   const actual = view.builderId;
+  if (expected === undefined && required) {
+    return { id, status: 'fail', code: 'BUILDER_UNTRUSTED', message: 'npm provenance counts only for the builder named with --builder-id (as slsa-verifier verify-npm-package requires)', found: actual };
+  }
   if (expected === undefined) {
     const trusted = DEFAULT_TRUSTED_BUILDERS.includes(withoutRef(actual)) && actual.includes('@refs/tags/v');
     if (trusted) return { id, status: 'pass', code: 'BUILDER_TRUSTED_DEFAULT', message: `builder ${actual} is a trusted slsa-github-generator builder` };
@@ -104,8 +120,7 @@ export function checkExpectedBuilder(view: ProvenanceView, expected: string | un
           found: actual,
         };
   }
-  const matches = expected.includes('@') ? actual === expected : withoutRef(actual) === expected || LEGACY_NAMES[actual] === expected;
-  return matches
+  return matchesBuilderId(actual, expected)
     ? { id, status: 'pass', code: 'BUILDER_ID_MATCHED', message: `builder ${actual} matches ${expected}` }
     : { id, status: 'fail', code: 'BUILDER_ID_MISMATCH', message: 'the provenance was made by another builder', expected, found: actual };
 }

@@ -12,6 +12,12 @@ export interface ProvenanceExpectationsInput extends SourceExpectations {
   readonly builderId?: string;
   /** The signer the user named (--certificate-identity and friends); trusts that builder without --builder-id. */
   readonly namedSigner?: ExpectedSigner;
+  /**
+   * No default trusted builders: the provenance counts only for the builder named by --builder-id.
+   * Set for npm's attestation documents, as slsa-verifier verify-npm-package requires --builder-id:
+   * an npm package says nothing of which builder its publisher meant to use.
+   */
+  readonly builderIdRequired?: boolean;
 }
 
 export interface ProvenanceOutcome {
@@ -62,7 +68,7 @@ export function evaluateProvenance(input: {
     input.signatureVerified
       ? checkBuilderIdentity(view, signer)
       : { id: 'provenance.builder', status: 'fail', code: 'BUILDER_UNPROVEN', message: `nothing proves builder ${view.builderId}: the signature did not verify` },
-    checkExpectedBuilder(view, input.expected.builderId, signer, input.expected.namedSigner),
+    checkExpectedBuilder(view, input.expected.builderId, signer, input.expected.namedSigner, input.expected.builderIdRequired === true),
   ];
   const consistency = checkSourceConsistency(view, signer);
   checks.push(consistency.check, ...checkSourceExpectations(view, consistency.source, input.expected));

@@ -66,11 +66,13 @@ export function checkSourceExpectations(view: ProvenanceView, source: Source, ex
   const ref = source.ref === undefined ? undefined : parseGitRef(source.ref);
   const found = source.ref ?? '(no ref stated)';
   if (expected.sourceBranch !== undefined) {
-    const okBranch = ref?.kind === 'branch' && ref.name === expected.sourceBranch.replace(/^refs\/heads\//, '');
+    const branch = expected.sourceBranch.replace(/^refs\/heads\//, '');
+    // A build from a tag is on the branch its triggering event names, as slsa-verifier reads it.
+    const okBranch = (ref?.kind === 'branch' && ref.name === branch) || (ref?.kind === 'tag' && view.tagBranch === `refs/heads/${branch}`);
     checks.push(
       okBranch
         ? { id: 'provenance.expect.branch', status: 'pass', code: 'SOURCE_BRANCH_MATCHED', message: `built from branch ${expected.sourceBranch}` }
-        : { id: 'provenance.expect.branch', status: 'fail', code: 'SOURCE_BRANCH_MISMATCH', message: 'built from another branch or ref', expected: `refs/heads/${expected.sourceBranch.replace(/^refs\/heads\//, '')}`, found },
+        : { id: 'provenance.expect.branch', status: 'fail', code: 'SOURCE_BRANCH_MISMATCH', message: 'built from another branch or ref', expected: `refs/heads/${branch}`, found: view.tagBranch ? `${found} (on ${view.tagBranch})` : found },
     );
   }
   if (expected.sourceTag !== undefined) {

@@ -75,7 +75,9 @@ const CASES: Case[] = [
   { ...generic({}), ...tagged({ sourceVersionedTag: 'v14.2.1' }, 'SOURCE_VERSIONED_TAG_MISMATCH'), name: 'generic: versioned tag v14.2.1 is not v14.2' },
   { ...generic({}), ...tagged({ sourceVersionedTag: 'v15' }, 'SOURCE_VERSIONED_TAG_MISMATCH'), name: 'generic: versioned tag v15' },
   { ...generic({}), ...tagged({ sourceTag: 'v14.1' }, 'SOURCE_TAG_MISMATCH'), name: 'generic: wrong tag v14.1' },
-  { ...generic({}), ...tagged({ sourceBranch: 'main' }, 'SOURCE_BRANCH_MISMATCH'), name: 'generic: branch required, built from a tag' },
+  // A tag build is on the branch its push names (slsa-verifier GetBranch): v14.2 was pushed on main.
+  { ...generic({}), ...tagged({ sourceBranch: 'main' }), name: 'generic: branch main, built from a tag pushed on main' },
+  { ...generic({}), ...tagged({ sourceBranch: 'master' }, 'SOURCE_BRANCH_MISMATCH'), name: 'generic: branch master, built from a tag pushed on main' },
   {
     name: 'container-based v1 provenance (bundle v0.1)',
     artifact: `${T}gha_container-based/v1.7.0/binary-linux-amd64-workflow_dispatch`,

@@ -53,8 +53,10 @@ const SEMVER = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A
 /**
  * slsa-verifier's --source-versioned-tag: the expected version is a prefix of components.
  * "v14" accepts v14, v14.2 and v14.2.1 but not v15 or v140; "v14.2" accepts v14.2.x only.
- * Build metadata is ignored. A full version (three components) must also match the pre-release
- * exactly: v14.2.1-rc.1 is not v14.2.1.
+ * The built tag is read as the canonical semver it stands for (Go's semver.Canonical, as
+ * slsa-verifier does): a missing minor or patch is 0, so tag v14 satisfies v14.0 and v14.0.0, and
+ * tag v14.2 satisfies v14.2.0 but not v14.2.1. Build metadata is ignored. A full version (three
+ * components) must also match the pre-release exactly: v14.2.1-rc.1 is not v14.2.1.
  */
 export function matchesVersionedTag(tag: string, expected: string): boolean {
   const want = SEMVER.exec(expected);
@@ -62,7 +64,7 @@ export function matchesVersionedTag(tag: string, expected: string): boolean {
   if (!want || !have) return false;
   for (const i of [1, 2, 3]) {
     if (want[i] === undefined) return true;
-    if (have[i] === undefined || Number(have[i]) !== Number(want[i])) return false;
+    if (Number(have[i] ?? '0') !== Number(want[i])) return false;
   }
   return want[4] === have[4];
 }

@@ -61,6 +61,8 @@ describe('source URIs and refs', () => {
     ['v14.2', 'v14', true], ['v14.2.1', 'v14', true], ['v14', 'v14', true], ['v14.2', 'v14.2', true],
     ['v15.0', 'v14', false], ['v140', 'v14', false], ['v14.3', 'v14.2', false], ['v14.2.1-rc.1', 'v14.2.1', false],
     ['v14.2.1+build', 'v14.2.1', true], ['main', 'v14', false],
+    // The built tag is canonical semver (slsa-verifier's semver.Canonical): missing parts are 0.
+    ['v14', 'v14.0', true], ['v14', 'v14.0.0', true], ['v14.2', 'v14.2.0', true], ['v14', 'v14.1', false], ['v14.2', 'v14.2.1', false],
   ];
   for (const [tag, want, expected] of tags) test(`tag ${tag} ${expected ? 'satisfies' : 'does not satisfy'} ${want}`, () => assert.equal(matchesVersionedTag(tag, want), expected));
 });

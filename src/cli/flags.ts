@@ -31,7 +31,8 @@ export const sigstoreFlags = {
 /** slsa-verifier's flag names. */
 export const provenanceFlags = {
   'source-uri': Flags.string({ summary: 'Source repository the provenance must name, e.g. github.com/org/repo; required for provenance (as in slsa-verifier).' }),
-  'source-branch': Flags.string({ summary: 'Branch the artifact must have been built from.', exclusive: ['source-tag', 'source-versioned-tag'] }),
+  // Not exclusive with the tag flags (slsa-verifier allows both): a tag build is on the branch its push or release names.
+  'source-branch': Flags.string({ summary: 'Branch the artifact must have been built from (for a tag build: the branch the tag was pushed or released on).' }),
   'source-tag': Flags.string({ summary: 'Tag the artifact must have been built from.', exclusive: ['source-versioned-tag'] }),
   'source-versioned-tag': Flags.string({ summary: 'Semver tag prefix (v14 accepts v14.2 and v14.2.1, not v15).' }),
   'builder-id': Flags.string({ summary: 'Builder that must have built it: uri[@ref] (without @ref any ref matches).' }),

@@ -48,7 +48,7 @@ const CASES: Record<string, readonly Case[]> = {
   'conflicting flags': [
     ['--certificate-identity with --certificate-identity-regexp', ['image', NO_IMAGE, ...SIGNER, '--certificate-identity-regexp', '.*'], /cannot also be provided/],
     ['--certificate-oidc-issuer with its regexp', ['artifact', NO_FILE, '--bundle', 'b.json', ...SIGNER, '--certificate-oidc-issuer-regexp', '.*'], /cannot also be provided/],
-    ['--source-branch with --source-tag', ['artifact', NO_FILE, '--attestation', 'a.jsonl', '--source-uri', 'github.com/acme/app', '--source-branch', 'main', '--source-tag', 'v1'], /cannot also be provided/],
+    ['--source-tag with --source-versioned-tag', ['artifact', NO_FILE, '--attestation', 'a.jsonl', '--source-uri', 'github.com/acme/app', '--source-tag', 'v1', '--source-versioned-tag', 'v1'], /cannot also be provided/],
     ['--json with --format sarif', ['image', NO_IMAGE, ...SIGNER, '--json', '--format', 'sarif'], /--json contradicts --format sarif/],
   ],
   'a flag that needs another': [

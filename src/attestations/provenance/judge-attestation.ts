@@ -54,7 +54,7 @@ export function judgeEntry(entry: Exclude<AttestationEntry, { kind: 'gcloud' }>,
     artifactDigest,
     signer: v.signer ?? {},
     signatureVerified: v.verified,
-    expected,
+    expected: entry.kind === 'bundle' && entry.npm === true ? { ...expected, builderIdRequired: true } : expected,
     source,
     ...(v.tlog[0] !== undefined && { logIndex: v.tlog[0].logIndex }),
   });

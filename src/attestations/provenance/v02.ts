@@ -1,6 +1,7 @@
 import { isRecord, recordAt, stringAt } from '../outcome.js';
 import { normalizeSourceUri } from '../source-uri.js';
 import type { StatementSubject } from '../statement.js';
+import { branchOfTagBuild, workflowDispatchInputs } from './github-event.js';
 import type { ProvenanceView, SourceClaim } from './view.js';
 
 /**
@@ -29,7 +30,8 @@ export function readProvenanceV02(predicate: Readonly<Record<string, unknown>>, 
   }
   const env = recordAt(predicate, 'invocation', 'environment');
   const ref = stringAt(env, 'github_ref') ?? sources.find((s) => s.ref)?.ref;
-  const inputs = recordAt(env, 'github_event_payload', 'inputs') ?? recordAt(predicate, 'invocation', 'parameters', 'inputs') ?? {};
+  const tagBranch = ref?.startsWith('refs/tags/') ? branchOfTagBuild(env) : undefined;
+  const inputs = workflowDispatchInputs(env) ?? recordAt(env, 'github_event_payload', 'inputs') ?? recordAt(predicate, 'invocation', 'parameters', 'inputs') ?? {};
   const invocationId = stringAt(predicate, 'metadata', 'buildInvocationID') ?? stringAt(predicate, 'metadata', 'buildInvocationId');
   return {
     slsaVersion: '0.2',
@@ -37,6 +39,7 @@ export function readProvenanceV02(predicate: Readonly<Record<string, unknown>>, 
     buildType,
     sources,
     ...(ref ? { ref } : {}),
+    ...(tagBranch ? { tagBranch } : {}),
     workflowInputs: inputs,
     ...(invocationId ? { invocationId } : {}),
     materials,

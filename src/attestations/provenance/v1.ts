@@ -1,6 +1,7 @@
 import { isRecord, listAt, recordAt, stringAt } from '../outcome.js';
 import { githubRepository, normalizeSourceUri } from '../source-uri.js';
 import type { StatementSubject } from '../statement.js';
+import { branchOfTagBuild, workflowDispatchInputs } from './github-event.js';
 import { strings } from './v02.js';
 import type { ProvenanceView, SourceClaim } from './view.js';
 
@@ -37,7 +38,8 @@ export function readProvenanceV1(predicate: Readonly<Record<string, unknown>>, s
     sources.push({ field: 'resolvedDependencies[0].uri', ...normalizeSourceUri(depUri), ...(digest ? { digest: strings(digest) } : {}) });
   }
   const ref = workflowRef ?? ghRef ?? sources.find((s) => s.ref)?.ref;
-  const inputs = recordAt(ext, 'inputs') ?? recordAt(ext, 'workflow', 'inputs') ?? {};
+  const tagBranch = ref?.startsWith('refs/tags/') ? branchOfTagBuild(internal) : undefined;
+  const inputs = workflowDispatchInputs(internal) ?? recordAt(ext, 'inputs') ?? recordAt(ext, 'workflow', 'inputs') ?? {};
   const invocationId = stringAt(predicate, 'runDetails', 'metadata', 'invocationId');
   return {
     slsaVersion: '1.0',
@@ -45,6 +47,7 @@ export function readProvenanceV1(predicate: Readonly<Record<string, unknown>>, s
     buildType,
     sources,
     ...(ref ? { ref } : {}),
+    ...(tagBranch ? { tagBranch } : {}),
     workflowInputs: inputs,
     ...(invocationId ? { invocationId } : {}),
     materials: deps.map((d) => ({

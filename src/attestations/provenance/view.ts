@@ -26,6 +26,8 @@ export interface ProvenanceView {
   readonly sources: readonly SourceClaim[];
   /** The source ref the build ran on (refs/heads/..., refs/tags/...), when stated. */
   readonly ref?: string;
+  /** For a build from a tag: the branch the triggering event names (github-event.ts), when it names one. */
+  readonly tagBranch?: string;
   readonly workflowInputs: Readonly<Record<string, unknown>>;
   readonly invocationId?: string;
   readonly materials: readonly { readonly uri?: string; readonly digest?: Readonly<Record<string, string>> }[];
