@@ -33,6 +33,9 @@ export interface RedisVerdictCacheOptions extends VerdictCacheOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** ioredis's words for a connection that is closed or closing (a fixed list: linear, no input-driven pattern). */
+const CONNECTION_LOST = /Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|Stream isn't writeable/;
+
 class RedisVerdictCache implements VerdictCache {
   private down = false;
   private closing = false;
@@ -100,6 +103,9 @@ class RedisVerdictCache implements VerdictCache {
   /** While disconnected the outage was already logged; other failures (timeouts, wrong types) once each. */
   private failed(what: 'read' | 'write', err: unknown): void {
     if (this.down || this.client.status !== 'ready') return;
+    // A command can fail on a connection that is going away before ioredis has said so: that is
+    // the outage itself (one warning), not a second kind of failure.
+    if (CONNECTION_LOST.test(messageOf(err))) return this.lost(messageOf(err));
     const kind = `${what}:${messageOf(err).slice(0, 40)}`;
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
