@@ -11,7 +11,7 @@ import { messageOf, VouchError } from '../errors.js';
 import type { ImageOptions } from '../pipeline/options.js';
 import type { Report } from '../report/types.js';
 import type { ImageVsaOptions } from '../vsa/index.js';
-import { parseDuration } from './base-command.js';
+import { parseDuration } from './durations.js';
 import { readInputFile } from '../pipeline/input-file.js';
 
 export const vsaWriteFlags = {

@@ -4,7 +4,7 @@ import { verifyFlags } from '../cli/base-command.js';
 import { batchFlags } from '../cli/batch-flags.js';
 import { vsaRequested, vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags } from '../cli/flags.js';
-import { policyTimeout } from '../cli/base-command.js';
+import { policyTimeout } from '../cli/durations.js';
 import { toApkOptions } from '../cli/options.js';
 import { VouchError } from '../errors.js';
 

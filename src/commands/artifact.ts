@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BatchCommand } from '../cli/batch-command.js';
-import { policyTimeout, verifyFlags } from '../cli/base-command.js';
+import { verifyFlags } from '../cli/base-command.js';
+import { policyTimeout } from '../cli/durations.js';
 import { batchFlags } from '../cli/batch-flags.js';
 import { vsaRequested, vsaWriteFlags, vsaWriterFrom } from '../cli/vsa.js';
 import { limitFlags, networkFlags, provenanceFlags, sigstoreFlags } from '../cli/flags.js';

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { parseDuration, VouchCommand } from '../cli/base-command.js';
+import { VouchCommand } from '../cli/base-command.js';
+import { parseDuration } from '../cli/durations.js';
 import { provenanceFlags, sigstoreFlags } from '../cli/flags.js';
 import { stderrLogger } from '../cli/logger.js';
 import { VouchError } from '../errors.js';
