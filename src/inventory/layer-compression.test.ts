@@ -41,6 +41,19 @@ test('layer compression: an error of the blob stream (a digest mismatch) reaches
       this.destroy(new Error('blob digest mismatch'));
     },
   });
-  const { stream } = await layerStreamOf(DOCKER, failing, 'x');
-  await assert.rejects(bytesOf(stream), /digest mismatch/);
+  // Whether it ends the sniffing or the reading, the blob's own error is what the caller sees.
+  await assert.rejects(async () => bytesOf((await layerStreamOf(DOCKER, failing, 'x')).stream), /digest mismatch/);
+});
+
+test('layer compression: zstd, bzip2 and xz under Docker gzip type are refused (a runtime would decompress them; vouch would read a tar)', async () => {
+  const heads: [string, Buffer][] = [
+    ['zstd', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0])],
+    ['zstd skippable', Buffer.from([0x5f, 0x2a, 0x4d, 0x18, 0, 0, 0, 0])],
+    ['bzip2', Buffer.from('BZh91AY&SY')],
+    ['xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0])],
+  ];
+  for (const [what, head] of heads) {
+    const blob = Buffer.concat([head, Buffer.alloc(1024)]);
+    await assert.rejects(layerStreamOf(DOCKER, chunked(blob, 1), 'x'), (e: unknown) => isVouchError(e) && e.code === 'UNSUPPORTED_FORMAT', what);
+  }
 });

@@ -6,6 +6,21 @@ import { layerCompression } from '../sources/image/media-types.js';
 /** Docker's schema 2 layer type: the schema has no uncompressed layer type, so tools write plain tars under it too. */
 const DOCKER_GZIP_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
+/** Enough bytes to tell every magic below apart (xz's is six). */
+const SNIFF_BYTES = 6;
+
+/** Compressions containerd's or Docker's detection would decompress besides gzip, by their magic. */
+function otherCompression(head: Buffer): string | undefined {
+  if (head.length >= 4) {
+    const word = head.readUInt32LE(0);
+    if (word === 0xfd2fb528) return 'zstd';
+    // zstd skippable frames (0x184D2A50..0x184D2A5F) open a zstd stream too.
+    if ((word & 0xfffffff0) >>> 0 === 0x184d2a50) return 'zstd';
+  }
+  if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
+  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  return undefined;
+}
 
 /**
  * How a layer blob is compressed. For every media type but one, the media type says it, and bytes
@@ -13,10 +28,11 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  * exception: Docker's image format names no uncompressed layer type, and tools write plain tars
  * under the gzip type (skopeo copying a `docker save` archive to `dir:`, for one). containerd and
  * Docker read such a layer by its first bytes (containerd's DecompressStream), so vouch does the
- * same here, and only here: gzip when it starts with the gzip magic, otherwise plain tar, which the
- * tar reader refuses unless it is one. Nothing else is sniffed (a zstd frame under this type is
- * not gzip, so it is read as tar and refused), and the blob is still verified against its digest
- * while it streams, so the choice never changes which bytes are trusted.
+ * same here, and only here: gzip when it starts with the gzip magic, otherwise plain tar. The same
+ * detection in containerd and Docker also decompresses zstd (and Docker bzip2 and xz): such a
+ * blob is refused, since a tar that is also a zstd stream (its magic hidden in an entry's name)
+ * would otherwise show vouch the tar and the runtime the zstd content. The blob is verified
+ * against its digest while it streams, and its uncompressed bytes against the config's diff_id.
  */
 export async function layerStreamOf(mediaType: string, blob: Readable, what: string): Promise<{ readonly stream: Readable; readonly compression: LayerCompression }> {
   const declared = layerCompression(mediaType);
@@ -25,13 +41,18 @@ export async function layerStreamOf(mediaType: string, blob: Readable, what: str
   const chunks = (blob as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
   try {
-    first = await nextWithAtLeast(chunks, GZIP_MAGIC.length);
+    first = await nextWithAtLeast(chunks, SNIFF_BYTES);
   } catch (err) {
     blob.destroy();
     throw err;
   }
   const head = first.done ? Buffer.alloc(0) : first.value;
   const gzip = head.length >= GZIP_MAGIC.length && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const other = otherCompression(head);
+  if (other !== undefined) {
+    blob.destroy();
+    return fail('UNSUPPORTED_FORMAT', `${what} is ${other}-compressed under Docker's gzip layer type; a runtime would decompress it, vouch refuses it`);
+  }
   async function* replay(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     if (first.done) return;

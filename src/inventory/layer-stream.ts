@@ -5,6 +5,7 @@ import { constants as zlibConstants, createGunzip, createZstdDecompress } from '
 import { VouchError } from '../errors.js';
 import type { LayerCompression } from '../sources/image/media-types.js';
 import { NO_PROGRESS } from '../progress.js';
+import { decodeZstdFrames } from './zstd-frames.js';
 import type { ProgressTask } from '../progress.js';
 
 export interface LayerLimits {
@@ -66,7 +67,7 @@ export function uncompressedLayer(blob: Readable, compression: LayerCompression,
       case 'gzip':
         return pipeline(blob, counter, createGunzip(), guard, onError);
       case 'zstd':
-        return pipeline(blob, counter, zstdStream(maxWindow), guard, onError);
+        return pipeline(blob, counter, (source: AsyncIterable<Buffer>) => decodeZstdFrames(source, () => zstdStream(maxWindow)), guard, onError);
       case 'none':
         return pipeline(blob, counter, guard, onError);
     }

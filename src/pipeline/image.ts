@@ -98,7 +98,11 @@ interface ContentsEvidence {
 
 /** Reads every layer (never unpacked to disk), builds the inventory and reconciles it with the SBOMs. */
 async function readContents(core: ImageCore, image: ResolvedImage, verified: ImageAttachmentEvidence, limits: Limits, ctx: RunContext): Promise<ContentsEvidence> {
-  const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: image.synthesized });
+  // diff_ids are verified for every image, as containerd does on unpack: the uncompressed bytes
+  // vouch inventories are then the bytes the signed config names, so no second reading of a
+  // layer's compression (a polyglot blob, a frame the decoder stops at) can show vouch one tree
+  // and the runtime another.
+  const fs = await readImageFilesystem(core, image.manifest.config, image.manifest.layers, limits, ctx, { verifyDiffIds: true });
   const contents = readImageContents(fs);
   const packageSboms = contents.sboms.map((s) => ({ origin: s.path, result: s.result }));
   const { imageSboms } = verified;
@@ -112,7 +116,7 @@ async function readContents(core: ImageCore, image: ResolvedImage, verified: Ima
   capFindings(reconciliation.findings.length, limits.maxFindings ?? (DEFAULT_LIMITS.maxFindings as number));
   return {
     config: fs.config,
-    layerChecks: [{ id: 'image.layers', status: 'pass', code: 'LAYERS_VERIFIED', message: `${fs.layers.length} layer(s) match their ${image.synthesized ? "config's diff_ids" : 'digests'}; ${contents.inventory.files.size} paths visible` }],
+    layerChecks: [{ id: 'image.layers', status: 'pass', code: 'LAYERS_VERIFIED', message: `${fs.layers.length} layer(s) match their digests and their config's diff_ids; ${contents.inventory.files.size} paths visible` }],
     checks: contentChecks(contents),
     sbom: sbomEvidence([...packageSboms, ...imageSboms]),
     inventory: inventoryEvidence(contents, fs.layers),
