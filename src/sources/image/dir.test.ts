@@ -108,3 +108,33 @@ test('dir: hostile directories: links, FIFOs, unknown versions, oversized files 
     t.remove();
   }
 });
+
+test('dir: signature files have a size cap of their own and a total one; generated mutations of a signature never crash the reader', async () => {
+  const t = tempDir('vouch-dir-caps-');
+  try {
+    writeFileSync(join(t.dir, 'manifest.json'), '{"schemaVersion":2}');
+    const core = new DirCore(t.dir, 64 << 20);
+    const digest = (await core.root()).digest;
+    // One file over 1 MiB is refused although --max-document-size would allow 64 MiB.
+    writeFileSync(join(t.dir, 'signature-1'), Buffer.alloc((1 << 20) + 1, 0x20));
+    await assert.rejects(core.storedSignatures(digest), code('LIMIT_EXCEEDED'));
+    // Seventeen files of 1 MiB each pass one by one and not together (16 MiB).
+    for (let n = 1; n <= 17; n++) writeFileSync(join(t.dir, `signature-${n}`), Buffer.alloc(1 << 20, 0x20));
+    await assert.rejects(core.storedSignatures(digest), (e: unknown) => isVouchError(e) && e.code === 'LIMIT_EXCEEDED' && /together|more than 16777216 bytes/.test(e.message));
+  } finally {
+    t.remove();
+  }
+  const valid = cosignBlob({ mimeType: 'application/vnd.dev.cosign.simplesigning.v1+json', payload: Buffer.from('{"critical":{}}').toString('base64'), annotations: { 'dev.cosignproject.cosign/signature': 'AAAA' } });
+  let seed = 11;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const m = Buffer.from(valid);
+    for (let k = 0; k < 1 + rand(3); k++) m[rand(m.length)] = rand(256);
+    const cut = rand(5) === 0 ? m.subarray(0, rand(m.length)) : m;
+    const r = parseStoredSignature(cut, 'fuzz');
+    if (r.kind === 'cosign') assert.ok(Buffer.isBuffer(r.payload) || typeof r.payload === 'string', 'a cosign signature always carries its payload');
+  }
+});

@@ -19,6 +19,14 @@ import { MEDIA } from './media-types.js';
  */
 export const MAX_DIR_SIGNATURES = 256;
 
+/**
+ * One signature file: a cosign signature with its certificate chain and Rekor bundle is a few
+ * KiB. Without a cap of its own each could be --max-document-size (64 MiB), 256 of them 16 GiB.
+ */
+export const MAX_DIR_SIGNATURE_BYTES = 1024 * 1024;
+/** All signature files of one digest together. */
+export const MAX_DIR_SIGNATURE_TOTAL_BYTES = 16 * 1024 * 1024;
+
 /** What containers/image writes into `version`; 1.0 differs only in the layer file names. */
 const VERSION = /^Directory Transport Version: 1\.[01]\n?$/;
 
@@ -80,10 +88,15 @@ export class DirCore implements ImageCore {
     const root = await this.root();
     const prefix = target === root.digest ? '' : `${hexOf(target)}.`;
     const out: ReadResult = { attachments: [], ignored: [] };
+    let total = 0;
     for (let n = 1; ; n++) {
       const file = `${prefix}signature-${n}`;
-      const bytes = await this.readOptional(file, file);
+      const bytes = await this.readOptional(file, file, Math.min(MAX_DIR_SIGNATURE_BYTES, this.maxDocumentBytes));
       if (!bytes) return { ...out, files: n - 1 };
+      total += bytes.length;
+      if (total > MAX_DIR_SIGNATURE_TOTAL_BYTES) {
+        fail('LIMIT_EXCEEDED', `${this.name}: the signature files for ${target} hold more than ${MAX_DIR_SIGNATURE_TOTAL_BYTES} bytes`, { details: { limit: MAX_DIR_SIGNATURE_TOTAL_BYTES } });
+      }
       if (n > MAX_DIR_SIGNATURES) {
         fail('LIMIT_EXCEEDED', `${this.name}: more than ${MAX_DIR_SIGNATURES} signature files for ${target}`, { details: { limit: MAX_DIR_SIGNATURES } });
       }
@@ -100,9 +113,9 @@ export class DirCore implements ImageCore {
   async close(): Promise<void> {}
 
   /** A file of the directory, read whole under the document cap; undefined when it does not exist. */
-  private async readOptional(name: string, what: string): Promise<Buffer | undefined> {
+  private async readOptional(name: string, what: string, maxBytes = this.maxDocumentBytes): Promise<Buffer | undefined> {
     try {
-      return await readInputFile(join(this.dir, name), { what: `${this.name}: ${what}`, noFollow: true, missing: 'NOT_FOUND', maxBytes: this.maxDocumentBytes, flag: '--max-document-size' });
+      return await readInputFile(join(this.dir, name), { what: `${this.name}: ${what}`, noFollow: true, missing: 'NOT_FOUND', maxBytes, ...(maxBytes === this.maxDocumentBytes && { flag: '--max-document-size' }) });
     } catch (err) {
       if (isVouchError(err) && err.code === 'NOT_FOUND') return undefined;
       throw err;
