@@ -50,6 +50,12 @@ export function parseGitRef(ref: string): GitRef {
 
 const SEMVER = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
+/** Go's semver grammar for the tag that was built (shorthand vMAJOR and vMAJOR.MINOR allowed). */
+const PRERELEASE_ID = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+const GO_SEMVER = new RegExp(`^v(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*)(?:-(${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?)?)?$`);
+/** Tags are short; a longer one is not a version (and never reaches the pattern). */
+const MAX_TAG_LENGTH = 256;
+
 /**
  * slsa-verifier's --source-versioned-tag: the expected version is a prefix of components.
  * "v14" accepts v14, v14.2 and v14.2.1 but not v15 or v140; "v14.2" accepts v14.2.x only.
@@ -60,7 +66,10 @@ const SEMVER = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A
  */
 export function matchesVersionedTag(tag: string, expected: string): boolean {
   const want = SEMVER.exec(expected);
-  const have = SEMVER.exec(tag);
+  // The built tag must be valid semver as Go's golang.org/x/mod/semver reads it (slsa-verifier
+  // rejects anything else): a leading v, no leading zeros, a pre-release or build only after
+  // MAJOR.MINOR.PATCH. A laxer reading would let tag 14.2.1 or v014 or v14-rc.1 satisfy v14.
+  const have = tag.length <= MAX_TAG_LENGTH ? GO_SEMVER.exec(tag) : null;
   if (!want || !have) return false;
   for (const i of [1, 2, 3]) {
     if (want[i] === undefined) return true;

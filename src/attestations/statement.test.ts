@@ -63,6 +63,9 @@ describe('source URIs and refs', () => {
     ['v14.2.1+build', 'v14.2.1', true], ['main', 'v14', false],
     // The built tag is canonical semver (slsa-verifier's semver.Canonical): missing parts are 0.
     ['v14', 'v14.0', true], ['v14', 'v14.0.0', true], ['v14.2', 'v14.2.0', true], ['v14', 'v14.1', false], ['v14.2', 'v14.2.1', false],
+    // Only tags Go's semver accepts: a leading v, no leading zeros, a pre-release only on a full version.
+    ['14.2.1', 'v14', false], ['v014.2.1', 'v14', false], ['v14.02.1', 'v14', false], ['v14-rc.1', 'v14', false], ['v14-rc.1', 'v14.0', false],
+    ['v14.2-rc.1', 'v14.2', false], ['v14.2+meta', 'v14.2', false], ['v14.2.1-01', 'v14.2.1-01', false], ['v1'.padEnd(300, '0'), 'v1', false],
   ];
   for (const [tag, want, expected] of tags) test(`tag ${tag} ${expected ? 'satisfies' : 'does not satisfy'} ${want}`, () => assert.equal(matchesVersionedTag(tag, want), expected));
 });
