@@ -47,15 +47,21 @@ class ByteReader {
     return out;
   }
 
-  /** Skips n bytes without holding them (a skippable frame may be up to 4 GiB). */
-  async skip(n: number, what: string): Promise<void> {
+  /** The next n bytes as the pieces they arrive in: never joined, never held past their turn. */
+  async *take(n: number, what: string): AsyncGenerator<Buffer> {
     let left = n;
     while (left > 0) {
       if (!(await this.fill(1))) throw malformed(`the stream ends inside ${what}`);
-      const take = Math.min(left, this.buf.length);
-      this.buf = this.buf.subarray(take);
-      left -= take;
+      const k = Math.min(left, this.buf.length);
+      yield this.buf.subarray(0, k);
+      this.buf = this.buf.subarray(k);
+      left -= k;
     }
+  }
+
+  /** Skips n bytes without holding them (a skippable frame may be up to 4 GiB). */
+  async skip(n: number, what: string): Promise<void> {
+    for await (const _ of this.take(n, what));
   }
 }
 
@@ -80,7 +86,7 @@ async function* frameBytes(reader: ByteReader, magic: Buffer): AsyncGenerator<Bu
     yield header;
     // A run-length block stores one byte however long its run.
     const stored = type === 1 ? 1 : size;
-    if (stored > 0) yield await reader.read(stored, 'a block');
+    if (stored > 0) yield* reader.take(stored, 'a block');
     if (h & 1) break;
   }
   if ((d >> 2) & 1) yield await reader.read(4, 'a frame checksum');
