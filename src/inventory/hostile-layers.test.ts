@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mutated, seededRandom } from '../testing/seeded-random.js';
 import { isVouchError } from '../errors.js';
 import { encodeName } from '../sources/tar/names.js';
 import { entry, file, gnuLong, imageOfTars, pax, tar } from '../testing/raw-tar.js';
@@ -109,15 +110,9 @@ test('hostile layers: names that are not UTF-8 stay distinct through whiteouts',
 
 test('hostile layers: a fuzzed layer is read or refused, never anything else', async () => {
   const base = tar([pax({ path: 'p/x' }), file('a', 'aaaa'), gnuLong('q/'.repeat(60)), file('b', 'b'), entry({ name: 'd', type: '5' }), entry({ name: 'l', type: '2', linkname: 'a' })]);
-  let seed = 7;
-  const rand = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
+  const rand = seededRandom(7);
   for (let i = 0; i < 300; i++) {
-    const t = Buffer.from(base);
-    for (let k = 0; k < 1 + rand(3); k++) t[rand(t.length)] = rand(256);
-    const cut = rand(4) === 0 ? t.subarray(0, rand(t.length)) : t;
+    const cut = mutated(base, rand);
     try {
       await squash(imageOfTars([cut]));
     } catch (err) {

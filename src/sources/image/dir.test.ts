@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { mutated, seededRandom } from '../../testing/seeded-random.js';
 import { isVouchError } from '../../errors.js';
 import { needsRealdata, realdata } from '../../testing/realdata.js';
 import { tempDir } from '../../testing/registry.js';
@@ -125,15 +126,9 @@ test('dir: signature files have a size cap of their own and a total one; generat
     t.remove();
   }
   const valid = cosignBlob({ mimeType: 'application/vnd.dev.cosign.simplesigning.v1+json', payload: Buffer.from('{"critical":{}}').toString('base64'), annotations: { 'dev.cosignproject.cosign/signature': 'AAAA' } });
-  let seed = 11;
-  const rand = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
+  const rand = seededRandom(11);
   for (let i = 0; i < 2000; i++) {
-    const m = Buffer.from(valid);
-    for (let k = 0; k < 1 + rand(3); k++) m[rand(m.length)] = rand(256);
-    const cut = rand(5) === 0 ? m.subarray(0, rand(m.length)) : m;
+    const cut = mutated(valid, rand);
     const r = parseStoredSignature(cut, 'fuzz');
     if (r.kind === 'cosign') assert.ok(Buffer.isBuffer(r.payload) || typeof r.payload === 'string', 'a cosign signature always carries its payload');
   }
