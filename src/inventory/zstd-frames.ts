@@ -65,6 +65,25 @@ class ByteReader {
   }
 }
 
+/** Pieces are passed on in batches of about this size: one async step per block costs more than a copy. */
+const BATCH_BYTES = 1024 * 1024;
+
+/** The pieces of `source` joined into batches of about BATCH_BYTES (order kept, nothing held past a batch). */
+async function* batched(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const piece of source) {
+    parts.push(piece);
+    size += piece.length;
+    if (size >= BATCH_BYTES) {
+      yield parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+}
+
 /** The bytes of one data frame, its magic already read: header, blocks up to the last, checksum. */
 async function* frameBytes(reader: ByteReader, magic: Buffer): AsyncGenerator<Buffer> {
   yield magic;
@@ -110,6 +129,6 @@ export async function* decodeZstdFrames(source: AsyncIterable<Buffer>, decoder: 
     const dec = decoder();
     // The frame's own bytes, and only those, go to this decoder; its output is passed on as it comes.
     // pipeline, not pipe: a malformed frame must fail the decoder's output, not stall it.
-    yield* pipeline(Readable.from(frameBytes(reader, magic), { objectMode: false }), dec, () => undefined) as AsyncIterable<Buffer>;
+    yield* pipeline(Readable.from(batched(frameBytes(reader, magic)), { objectMode: false }), dec, () => undefined) as AsyncIterable<Buffer>;
   }
 }
