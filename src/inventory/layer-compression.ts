@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { fail } from '../errors.js';
+import { ByteReader } from '../sources/tar/byte-reader.js';
 import type { LayerCompression } from '../sources/image/media-types.js';
 import { layerCompression } from '../sources/image/media-types.js';
 
@@ -8,6 +9,8 @@ const DOCKER_GZIP_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** Enough bytes to tell every magic below apart (xz's is six). */
 const SNIFF_BYTES = 6;
+/** After the sniffed bytes, the blob passes on in its own chunks (at most this large). */
+const REPLAY_PIECE = 1 << 20;
 
 /** Compressions containerd's or Docker's detection would decompress besides gzip, by their magic. */
 function otherCompression(head: Buffer): string | undefined {
@@ -38,15 +41,14 @@ export async function layerStreamOf(mediaType: string, blob: Readable, what: str
   const declared = layerCompression(mediaType);
   if (!declared) return fail('UNSUPPORTED_FORMAT', `${what} has unsupported media type ${mediaType}`);
   if (mediaType !== DOCKER_GZIP_LAYER) return { stream: blob, compression: declared };
-  const chunks = (blob as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  let first: IteratorResult<Buffer>;
+  const reader = new ByteReader(blob as AsyncIterable<Buffer>);
+  let head: Buffer;
   try {
-    first = await nextWithAtLeast(chunks, SNIFF_BYTES);
+    head = await reader.read(SNIFF_BYTES);
   } catch (err) {
     blob.destroy();
     throw err;
   }
-  const head = first.done ? Buffer.alloc(0) : first.value;
   const gzip = head.length >= GZIP_MAGIC.length && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const other = otherCompression(head);
   if (other !== undefined) {
@@ -55,23 +57,9 @@ export async function layerStreamOf(mediaType: string, blob: Readable, what: str
   }
   async function* replay(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
-    if (first.done) return;
-    for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
+    for (let piece = await reader.next(REPLAY_PIECE); piece !== undefined; piece = await reader.next(REPLAY_PIECE)) yield piece;
   }
   const stream = Readable.from(replay(), { objectMode: false });
   stream.on('close', () => blob.destroy());
   return { stream, compression: gzip ? 'gzip' : 'none' };
-}
-
-/** The stream's first chunk, joined with the following ones until it holds `n` bytes or the stream ends. */
-async function nextWithAtLeast(chunks: AsyncIterator<Buffer>, n: number): Promise<IteratorResult<Buffer>> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  while (size < n) {
-    const r = await chunks.next();
-    if (r.done) return parts.length > 0 ? { done: false, value: Buffer.concat(parts) } : r;
-    parts.push(r.value);
-    size += r.value.length;
-  }
-  return { done: false, value: Buffer.concat(parts) };
 }

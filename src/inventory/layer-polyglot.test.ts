@@ -127,3 +127,10 @@ test('hostile: mutated multi-frame zstd layers never hang and never read past th
     }
   }
 });
+
+test('hostile: a zstd layer of endless empty frames is refused at the frame cap, not decoded for minutes', { timeout: 60_000 }, async () => {
+  const { MAX_ZSTD_FRAMES } = await import('./zstd-frames.js');
+  const empty = zstdCompressSync(Buffer.alloc(0));
+  const blob = Buffer.concat(Array.from({ length: MAX_ZSTD_FRAMES + 1 }, () => empty));
+  await assert.rejects(vouchReads('application/vnd.oci.image.layer.v1.tar+zstd', blob), (e: unknown) => (e as { code?: string }).code === 'LIMIT_EXCEEDED');
+});
