@@ -6,7 +6,7 @@ import type { ImageCore } from '../sources/image/core.js';
 import { readCapped } from '../sources/image/digest.js';
 import type { Descriptor } from '../sources/image/manifest.js';
 import { isRecord } from '../sources/image/manifest.js';
-import { layerCompression } from '../sources/image/media-types.js';
+import type { Readable } from 'node:stream';
 import { FileTable } from './file-table.js';
 import { layerStreamOf } from './layer-compression.js';
 import { uncompressedLayer } from './layer-stream.js';
@@ -77,12 +77,14 @@ export async function readImageFilesystem(
     while (next < layers.length && !failed) {
       const i = next++;
       const layer = layers[i] as Descriptor;
-      if (!layerCompression(layer.mediaType)) fail('UNSUPPORTED_FORMAT', `${core.name}: layer ${layer.digest} has unsupported media type ${layer.mediaType}`);
       ctx.log.debug(`${core.name}: reading layer ${i + 1}/${layers.length} ${layer.digest}`);
       const progress = startProgress(ctx.progress, 'layer', `layer ${layer.digest}`, layer.size);
-      const { stream, compression } = await layerStreamOf(layer.mediaType, await core.blob(layer), `${core.name}: layer ${layer.digest}`);
-      const tar = uncompressedLayer(stream, compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`, progress);
+      let tar: Readable | undefined;
       try {
+        // layerStreamOf refuses an unknown media type, and reads (sniffs) the blob: inside the try,
+        // so that its refusal stops the other workers too.
+        const { stream, compression } = await layerStreamOf(layer.mediaType, await core.blob(layer), `${core.name}: layer ${layer.digest}`);
+        tar = uncompressedLayer(stream, compression, limits, options.verifyDiffIds ? diffIds[i] : undefined, `${core.name} layer ${layer.digest}`, progress);
         results[i] = await walkLayer(tar, layer.digest, {
           maxEntries: limits.maxEntries,
           maxCaptureBytes: limits.maxDocumentBytes,
@@ -93,7 +95,7 @@ export async function readImageFilesystem(
         progress.end();
       } catch (err) {
         failed = true;
-        tar.destroy();
+        tar?.destroy();
         throw err;
       }
     }

@@ -1,29 +1,14 @@
 import { Readable } from 'node:stream';
 import { fail } from '../errors.js';
 import { ByteReader } from '../sources/tar/byte-reader.js';
+import { SNIFF_BYTES, sniffCompression } from '../sources/compression-magic.js';
 import type { LayerCompression } from '../sources/image/media-types.js';
 import { layerCompression } from '../sources/image/media-types.js';
 
 /** Docker's schema 2 layer type: the schema has no uncompressed layer type, so tools write plain tars under it too. */
 const DOCKER_GZIP_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-/** Enough bytes to tell every magic below apart (xz's is six). */
-const SNIFF_BYTES = 6;
 /** After the sniffed bytes, the blob passes on in its own chunks (at most this large). */
 const REPLAY_PIECE = 1 << 20;
-
-/** Compressions containerd's or Docker's detection would decompress besides gzip, by their magic. */
-function otherCompression(head: Buffer): string | undefined {
-  if (head.length >= 4) {
-    const word = head.readUInt32LE(0);
-    if (word === 0xfd2fb528) return 'zstd';
-    // zstd skippable frames (0x184D2A50..0x184D2A5F) open a zstd stream too.
-    if ((word & 0xfffffff0) >>> 0 === 0x184d2a50) return 'zstd';
-  }
-  if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
-  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  return undefined;
-}
 
 /**
  * How a layer blob is compressed. For every media type but one, the media type says it, and bytes
@@ -49,11 +34,10 @@ export async function layerStreamOf(mediaType: string, blob: Readable, what: str
     blob.destroy();
     throw err;
   }
-  const gzip = head.length >= GZIP_MAGIC.length && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  const other = otherCompression(head);
-  if (other !== undefined) {
+  const sniffed = sniffCompression(head);
+  if (sniffed !== undefined && sniffed !== 'gzip') {
     blob.destroy();
-    return fail('UNSUPPORTED_FORMAT', `${what} is ${other}-compressed under Docker's gzip layer type; a runtime would decompress it, vouch refuses it`);
+    return fail('UNSUPPORTED_FORMAT', `${what} is ${sniffed}-compressed under Docker's gzip layer type; a runtime would decompress it, vouch refuses it`);
   }
   async function* replay(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
@@ -61,5 +45,5 @@ export async function layerStreamOf(mediaType: string, blob: Readable, what: str
   }
   const stream = Readable.from(replay(), { objectMode: false });
   stream.on('close', () => blob.destroy());
-  return { stream, compression: gzip ? 'gzip' : 'none' };
+  return { stream, compression: sniffed === 'gzip' ? 'gzip' : 'none' };
 }

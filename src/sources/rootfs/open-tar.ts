@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { LayerCompression } from '../image/media-types.js';
 import { openInputStream } from '../local-file.js';
+import { fail } from '../../errors.js';
+import { sniffCompression } from '../compression-magic.js';
 
 export interface RootfsTar {
   /** The file's bytes as stored (still compressed), hashed as they pass. */
@@ -20,13 +22,14 @@ export interface RootfsTar {
   digest(): string;
 }
 
-const GZIP = Buffer.from([0x1f, 0x8b]);
-const ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
-
-function compressionOf(head: Buffer): LayerCompression {
-  if (head.subarray(0, 2).equals(GZIP)) return 'gzip';
-  if (head.subarray(0, 4).equals(ZSTD)) return 'zstd';
-  return 'none';
+/**
+ * gzip and zstd are read; bzip2 and xz are refused, not read as a tar: a tar reader given them
+ * would refuse them anyway, but only after saying less than this.
+ */
+function compressionOf(head: Buffer, path: string): LayerCompression {
+  const sniffed = sniffCompression(head);
+  if (sniffed === 'bzip2' || sniffed === 'xz') return fail('UNSUPPORTED_FORMAT', `root filesystem tar ${path} is ${sniffed}-compressed; give it uncompressed, gzip or zstd`);
+  return sniffed ?? 'none';
 }
 
 export async function openRootfsTar(path: string, signal?: AbortSignal): Promise<RootfsTar> {
@@ -42,6 +45,13 @@ export async function openRootfsTar(path: string, signal?: AbortSignal): Promise
   // The first chunk is the stream's first read (up to 64 KiB): the magic is in it unless the
   // file is shorter than the magic, and then it is no compressed stream either.
   const head = first.done ? Buffer.alloc(0) : first.value;
+  let compression: LayerCompression;
+  try {
+    compression = compressionOf(head, path);
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
   const hash = createHash('sha256');
   let digest: string | undefined;
   async function* hashed(): AsyncGenerator<Buffer> {
@@ -61,7 +71,7 @@ export async function openRootfsTar(path: string, signal?: AbortSignal): Promise
   }
   return {
     stream: Readable.from(hashed(), { objectMode: false }),
-    compression: compressionOf(head),
+    compression,
     size,
     digest: () => {
       if (digest === undefined) throw new Error('the root filesystem tar was not read to its end');
