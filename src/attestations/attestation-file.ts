@@ -41,10 +41,13 @@ export function readAttestationFile(text: string): Outcome<AttestationEntry[]> {
       if (entries.length > MAX_ENTRIES) return bad('ATTESTATION_TOO_LARGE', `more than ${MAX_ENTRIES} attestations in one file`);
       continue;
     }
-    const npm = isRecord(value) && Array.isArray(value['attestations']);
-    const expanded = npm ? (value['attestations'] as unknown[]) : [value];
+    const wrapped = isRecord(value) && Array.isArray(value['attestations']);
+    const expanded = wrapped ? (value['attestations'] as unknown[]) : [value];
     for (const item of expanded) {
       const raw = isRecord(item) && isRecord(item['bundle']) && !('mediaType' in item) ? item['bundle'] : item;
+      // npm's registry lists {predicateType, bundle}; GitHub's attestations API uses the same
+      // wrapper with {bundle, repository_id}: only the first is npm's, whose rules differ.
+      const npm = wrapped && isRecord(item) && typeof item['predicateType'] === 'string' && isRecord(item['bundle']);
       if (!isRecord(raw)) return bad('ATTESTATION_UNKNOWN_FORMAT', `entry ${entries.length} is not a JSON object`);
       if (typeof raw['mediaType'] === 'string' && raw['mediaType'].startsWith('application/vnd.dev.sigstore.bundle')) {
         entries.push({ kind: 'bundle', bundle: raw, index: entries.length, ...(npm && { npm: true as const }) });

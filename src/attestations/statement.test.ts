@@ -96,3 +96,14 @@ test('dsse: the payload cap is exact, one byte over is refused', () => {
     assert.equal(r.ok ? 'ok' : r.code, 'DSSE_TOO_LARGE', `+${extra}`);
   }
 });
+
+describe('attestation documents wrapped in {"attestations": […]}', () => {
+  const bundle = { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {}, dsseEnvelope: {} };
+  test("npm's registry shape ({predicateType, bundle}) is marked npm; GitHub's attestations API shape ({bundle, repository_id}) is not", () => {
+    const npm = readAttestationFile(JSON.stringify({ attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle }] }));
+    const github = readAttestationFile(JSON.stringify({ attestations: [{ bundle, repository_id: 1 }] }));
+    assert.ok(npm.ok && github.ok);
+    assert.deepEqual(npm.value.map((e) => e.kind === 'bundle' && e.npm === true), [true]);
+    assert.deepEqual(github.value.map((e) => e.kind === 'bundle' && e.npm === true), [false]);
+  });
+});
