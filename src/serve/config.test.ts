@@ -98,15 +98,15 @@ test('serve config: an entry with vsa-public-key may judge the contents; its key
     ),
   );
   const [a, b, other2] = c.rules;
-  assert.equal(a?.readsContents, true, 'default judges the contents: allowed with VSA keys');
+  assert.equal((a?.contentsPolicies.length ?? 0) > 0, true, 'default judges the contents: allowed with VSA keys');
   assert.equal(a?.vsa?.maxAgeMs, 24 * 3_600_000);
   assert.deepEqual(a?.vsa?.trustedVerifiers, ['https://ci.example/verifier']);
-  assert.equal(b?.readsContents, false);
+  assert.equal((b?.contentsPolicies.length ?? 0) > 0, false);
   assert.deepEqual(b?.vsa?.trustedVerifiers, ['https://vouch.dev/verifier'], 'the verifier defaults to vouch');
   assert.equal(b?.vsa?.maxAgeMs, 168 * 3_600_000, 'the maximum age defaults to a week');
   assert.notEqual(b?.trustDigest, other2?.trustDigest, 'another VSA key, another cache entry');
   const flags = await configFromFlags({ key: SAMPLE_KEYS.cosign, policy: ['default'], 'vsa-public-key': [pub] }, 'linux/amd64');
-  assert.equal(flags.rules[0]?.readsContents, true, 'the command line catch-all takes --vsa-public-key too');
+  assert.equal((flags.rules[0]?.contentsPolicies.length ?? 0) > 0, true, 'the command line catch-all takes --vsa-public-key too');
   await invalid(config(keyEntry('a/*', '      vsa-max-age: 24h\n')), /needs --vsa-public-key/);
   await invalid(config(keyEntry('a/*', '      vsa-public-key: [vsa.pub]\n      vsa-max-age: soon\n')), /positive duration/);
   await invalid(config(keyEntry('a/*', '      vsa-public-key: [vsa.pub]\n      vsa: hello.vsa.json\n')), /additional properties \(vsa\)/);

@@ -13,7 +13,8 @@ import { ociPlatform, requireSourceUri, toProvenanceExpectations, toSigstoreOpti
 import { isVouchError, messageOf, VouchError } from '../errors.js';
 import { stableStringify } from '../evidence/stable-json.js';
 import { readInputFile } from '../pipeline/input-file.js';
-import { policiesNeedingContents, readsContents } from '../policy/contents-use.js';
+import { policiesNeedingContents } from '../policy/contents-use.js';
+import { DEFAULT_LIMITS } from '../pipeline/options.js';
 import type { Policy } from '../policy/index.js';
 import { yamlDepthProblem } from '../policy/yaml-depth.js';
 import type { ImageVsaOptions } from '../vsa/index.js';
@@ -41,11 +42,11 @@ export interface ImageRule {
   /** Admission through a verification summary: the keys, verifiers and age a VSA must have. */
   readonly vsa?: ImageVsaOptions;
   /**
-   * Whether the policies judge the image's contents. Only an entry with `vsa-public-key` may have
+   * The policies that judge the image's contents (names; empty: none). Only an entry with `vsa-public-key` may have
    * such policies: a usable VSA proves they passed in CI; without one the image is denied, since
    * admission never reads layers.
    */
-  readonly readsContents: boolean;
+  readonly contentsPolicies: readonly string[];
 }
 
 export interface ServeConfig {
@@ -92,9 +93,6 @@ export async function loadServeConfig(path: string): Promise<ServeConfig> {
 /** The VSA keys of an entry, as `vouch image` names its flags (docs/vsa.md). */
 const VSA_ENTRY_KEYS = ['vsa-public-key', 'vsa-verifier-id', 'vsa-max-age'] as const;
 
-/** A VSA is a small signed document (a Sigstore bundle or a DSSE envelope). */
-const MAX_VSA_BYTES = 4 * 1024 * 1024;
-
 /** The command line's verification flags as one catch-all entry (pattern `*`, enforce). */
 export async function configFromFlags(flags: FlagBag, platform: string | undefined): Promise<ServeConfig> {
   const entry: Record<string, unknown> = { pattern: '*', mode: 'enforce' };
@@ -130,20 +128,21 @@ async function toRule(label: string, entry: Record<string, unknown>, platform: s
   const specs = (entry['policy'] as string[] | undefined) ?? [...(signer ? ['signature'] : []), ...(entry['source-uri'] !== undefined ? ['provenance'] : [])];
   let policies: Policy[];
   let vsa: ImageVsaOptions | undefined;
-  let contents: boolean;
+  let contents: string[];
   try {
     toSigstoreOptions(entry);
     toProvenanceExpectations(entry);
     requireSourceUri(entry, specs);
     policies = await loadPolicies(specs);
-    vsa = await vsaUseFrom(entry, MAX_VSA_BYTES);
-    contents = readsContents('auto', policies);
+    // An entry names no `vsa` file (the schema has no such key): VSAs are found in the registry.
+    vsa = await vsaUseFrom(entry, DEFAULT_LIMITS.maxDocumentBytes);
+    contents = policiesNeedingContents(policies);
   } catch (err) {
     if (isVouchError(err) && err.code !== 'INTERNAL') throw invalid(label, err.message, err);
     throw err;
   }
-  if (contents && vsa === undefined) {
-    throw invalid(label, `policy ${policiesNeedingContents(policies).join(', ')} judges the image contents, which admission does not read: use policies that judge signatures and provenance (signature, provenance), or admit through verification summaries that CI signed (vsa-public-key)`);
+  if (contents.length > 0 && vsa === undefined) {
+    throw invalid(label, `policy ${contents.join(', ')} judges the image contents, which admission does not read: use policies that judge signatures and provenance (signature, provenance), or admit through verification summaries that CI signed (vsa-public-key)`);
   }
   const trust = createHash('sha256');
   for (const key of ['key', 'trusted-root'] as const) {
@@ -164,6 +163,6 @@ async function toRule(label: string, entry: Record<string, unknown>, platform: s
     entryDigest: `sha256:${entryDigest}`,
     trustDigest: `sha256:${trust.digest('hex')}`,
     ...(vsa !== undefined && { vsa }),
-    readsContents: contents,
+    contentsPolicies: contents,
   };
 }

@@ -79,7 +79,7 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
     if (hit) {
       const cached = parseUntrustedJson(hit.reportJson, 'cached verdict') as Verification;
       // A pass that came from a VSA counts only while the VSA does: past its maximum age, verify again.
-      if (!(cached.kind === 'pass' && cached.vsa?.used === true && !(Date.parse(cached.vsa.validUntil) > options.clock().getTime()))) return { verification: cached, cache: 'hit' };
+      if (stillValid(cached, options.clock())) return { verification: cached, cache: 'hit' };
     }
     const shared = flight(key, () => limited(async () => {
       const started = performance.now();
@@ -149,6 +149,12 @@ export function imageJudge(options: JudgeOptions): ImageJudge {
       }
     },
   };
+}
+
+/** A cached verdict, unless it is a pass through a VSA past the VSA's own expiry (or of an unreadable one). */
+function stillValid(cached: Verification, now: Date): boolean {
+  if (cached.kind !== 'pass' || cached.vsa?.used !== true) return true;
+  return Date.parse(cached.vsa.validUntil) > now.getTime();
 }
 
 /**

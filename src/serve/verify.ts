@@ -10,7 +10,6 @@ import { isVouchError, messageOf } from '../errors.js';
 import { collectImageEvidence } from '../pipeline/image.js';
 import { toolVersion } from '../pipeline/tool-version.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
-import { policiesNeedingContents } from '../policy/contents-use.js';
 import type { Report } from '../report/types.js';
 import { openImageSource } from '../sources/image/open.js';
 import type { ImageReference } from '../sources/image/reference.js';
@@ -77,9 +76,8 @@ export async function verifyPinned(pinned: string, rule: ImageRule, options: Ver
         if (used) return { kind: 'pass', warnings: [], vsa: used };
         vsa = { used: false, reason: 'the VSA report did not pass' };
       } else vsa = { used: false, reason: admitted.vsa.reason };
-      if (rule.readsContents) {
-        const needing = policiesNeedingContents(rule.policies).join(', ');
-        return { kind: 'error', code: 'CONTENTS_REQUIRED', message: `no usable verification summary (${vsa.reason}); policy ${needing} judges the image contents, which admission does not read`, vsa };
+      if (rule.contentsPolicies.length > 0) {
+        return { kind: 'error', code: 'CONTENTS_REQUIRED', message: `no usable verification summary (${vsa.reason}); policy ${rule.contentsPolicies.join(', ')} judges the image contents, which admission does not read`, vsa };
       }
       ctx.log.debug(`${pinned}: VSA not used (${vsa.reason}); verifying`);
     }
