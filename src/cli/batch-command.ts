@@ -23,6 +23,7 @@ import type { ReportFlagValues } from './base-command.js';
 import { DEFAULT_CACHE_TTL_MS, FAIL_CACHE_TTL_MS, parseJobs } from './batch-flags.js';
 import { EXIT } from './exit-codes.js';
 import { outputTo } from './batch-output.js';
+import { sameFileAsStderr } from './local-paths.js';
 import { progressBar } from './progress.js';
 
 export interface BatchFlagValues extends ReportFlagValues {
@@ -107,7 +108,8 @@ export abstract class BatchCommand extends VouchCommand {
     const writer = batchWriter(format);
     const collector = new SummaryCollector();
     this.stopProgress(); // the bar takes the line (an index read before it may have drawn one)
-    const progress = progressBar(subjects.length, { quiet: flags.quiet });
+    // The bar never shares stderr with the rows, as the single-subject line does not.
+    const progress = progressBar(subjects.length, { quiet: flags.quiet || sameFileAsStderr(flags.output) });
     // Each subject has its own deadline; the command's own (which would end a long batch) is not used.
     const base: RunContext = { now: ctx.now, log: ctx.log };
     const out = await outputTo(flags.output);

@@ -4,6 +4,7 @@
  * given, so that logs, pipes and tests never see it; stdout is never touched. The progress line
  * of one subject is ./progress-line.ts.
  */
+import { REDRAW_MS } from './progress-line.js';
 import { redrawAllowed } from './terminal.js';
 
 export interface Progress {
@@ -13,9 +14,8 @@ export interface Progress {
 
 const NONE: Progress = { done() {}, finish() {} };
 
-/** Redraws at most this often: a batch of tiny packages would otherwise spend its time drawing. */
-const REDRAW_MS = 100;
 
+/** Redraws at most every REDRAW_MS (the progress line's): a batch of tiny packages would otherwise spend its time drawing. */
 export function progressBar(total: number, options: { readonly quiet: boolean; readonly stream?: NodeJS.WriteStream; readonly env?: NodeJS.ProcessEnv }): Progress {
   const stream = options.stream ?? process.stderr;
   if (options.quiet || !redrawAllowed(options.env ?? process.env, stream) || total === 0) return NONE;
