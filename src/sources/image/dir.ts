@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
-import { fail, isVouchError } from '../../errors.js';
-import { openInputStream, readInputFile } from '../local-file.js';
+import { fail } from '../../errors.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
-import { checkBytes, hexOf, sha256Digest, verifyingStream } from './digest.js';
+import { checkBytes, hexOf, sha256Digest } from './digest.js';
 import type { ReadResult } from './discover-read.js';
 import { parseStoredSignature } from './dir-signature.js';
+import { openLocalBlob, readLocalFileIfPresent } from './local-blob.js';
 import type { Descriptor, RawManifest } from './manifest.js';
 import { MEDIA } from './media-types.js';
 
@@ -71,12 +70,7 @@ export class DirCore implements ImageCore {
 
   async blob(descriptor: Descriptor): Promise<Readable> {
     // The digest was validated as sha256:<64 hex>, so the name cannot leave the directory.
-    const path = join(this.dir, hexOf(descriptor.digest));
-    const { stream } = await openInputStream(path, { what: `${this.name}: blob`, noFollow: true, missing: 'NOT_FOUND' }).catch((err: unknown) => {
-      if (isVouchError(err) && err.code === 'NOT_FOUND') fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing`, { cause: err });
-      throw err;
-    });
-    return pipeline(stream, verifyingStream(descriptor.digest, descriptor.size, `${this.name} blob ${descriptor.digest}`), () => undefined);
+    return openLocalBlob(join(this.dir, hexOf(descriptor.digest)), descriptor, this.name);
   }
 
   /**
@@ -113,12 +107,8 @@ export class DirCore implements ImageCore {
   async close(): Promise<void> {}
 
   /** A file of the directory, read whole under the document cap; undefined when it does not exist. */
-  private async readOptional(name: string, what: string, maxBytes = this.maxDocumentBytes): Promise<Buffer | undefined> {
-    try {
-      return await readInputFile(join(this.dir, name), { what: `${this.name}: ${what}`, noFollow: true, missing: 'NOT_FOUND', maxBytes, ...(maxBytes === this.maxDocumentBytes && { flag: '--max-document-size' }) });
-    } catch (err) {
-      if (isVouchError(err) && err.code === 'NOT_FOUND') return undefined;
-      throw err;
-    }
+  private readOptional(name: string, what: string, maxBytes = this.maxDocumentBytes): Promise<Buffer | undefined> {
+    return readLocalFileIfPresent(join(this.dir, name), `${this.name}: ${what}`, maxBytes, maxBytes === this.maxDocumentBytes ? '--max-document-size' : undefined);
   }
+
 }

@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { fail, isVouchError } from '../../errors.js';
 import { assertJsonDepth, parseUntrustedJson } from '../../evidence/index.js';
-import { openInputStream, readInputFile } from '../local-file.js';
+import { readInputFile } from '../local-file.js';
 import type { ImageCore } from './core.js';
 import type { Digest } from './digest.js';
-import { checkBytes, hexOf, sha256Digest, verifyingStream } from './digest.js';
+import { checkBytes, hexOf, sha256Digest } from './digest.js';
+import { openLocalBlob, readLocalFileIfPresent } from './local-blob.js';
 import type { Descriptor, RawManifest } from './manifest.js';
 import { isRecord, parseDescriptor, parseManifest } from './manifest.js';
 import { MEDIA } from './media-types.js';
@@ -106,12 +106,7 @@ export class OciLayoutCore implements ImageCore {
   }
 
   async blob(descriptor: Descriptor): Promise<Readable> {
-    // A blob that is a link or not a regular file is refused: the layout is not trusted to point elsewhere.
-    const { stream: source } = await openInputStream(this.blobPath(descriptor.digest), { what: `${this.name}: blob`, noFollow: true, missing: 'NOT_FOUND' }).catch((err: unknown) => {
-      if (isVouchError(err) && err.code === 'NOT_FOUND') fail('NOT_FOUND', `${this.name}: blob ${descriptor.digest} is missing`, { cause: err });
-      throw err;
-    });
-    return pipeline(source, verifyingStream(descriptor.digest, descriptor.size, `${this.name} blob ${descriptor.digest}`), () => undefined);
+    return openLocalBlob(this.blobPath(descriptor.digest), descriptor, this.name);
   }
 
   async close(): Promise<void> {}
@@ -124,13 +119,8 @@ export class OciLayoutCore implements ImageCore {
     return { bytes, digest, mediaType: parsed.mediaType };
   }
 
-  private async readBlobBytes(digest: Digest, what: string): Promise<Buffer | undefined> {
-    try {
-      return await this.readSmallFile(this.blobPath(digest), `${what} ${digest}`);
-    } catch (err) {
-      if (isVouchError(err) && err.code === 'NOT_FOUND') return undefined;
-      throw err;
-    }
+  private readBlobBytes(digest: Digest, what: string): Promise<Buffer | undefined> {
+    return readLocalFileIfPresent(this.blobPath(digest), `${this.name}: ${what} ${digest}`, this.maxDocumentBytes, '--max-document-size');
   }
 
   /** Every file of the layout is read as a regular file, never through a link, and capped. */
